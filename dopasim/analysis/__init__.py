@@ -1,0 +1,1 @@
+"""Measures, plots and exports."""

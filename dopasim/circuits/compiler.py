@@ -1,0 +1,266 @@
+"""Compile a circuit graph into Brian2 objects and run a whole session at once.
+
+The same graph compiles at two resolutions (see :mod:`dopasim.models.neurons`).
+Each projection becomes one ``Synapses`` object named after it; each population
+gets one input current per incoming projection and sums them into its drive,
+excitatory ones added and inhibitory ones subtracted. A dopamine projection
+instead sets the target's ``dopamine`` level (Hz of DA population rate), which
+the target's plastic synapses read.
+
+Speed decides the run loop: Brian2's runtime targets pay Python overhead on
+every time step of every object, so the whole session runs in one ``run()`` on
+the C++ standalone device, with the task's stimuli and outcomes precomputed as
+``TimedArray`` signals. Code is compiled into a per-mode cache directory; only
+files whose code changed are rebuilt, so a second run with other parameters or
+another seed rebuilds little.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from dopasim.circuits.graph import CircuitGraph
+from dopasim.circuits.regions import REGIONS
+from dopasim.models import neurons
+from dopasim.models.plasticity import PLASTICITY_DT_MS, WEIGHT_UPDATE, three_factor_equations
+from dopasim.params import ConfigError
+
+MODES = ("rate", "spiking")
+#: integration step per mode; rate units (tau >= 5 ms) are exact enough at 1 ms
+DT_MS = {"rate": 1.0, "spiking": 0.25}
+#: resolution of recorded rates and of population-rate estimates
+RECORD_DT_MS = 10.0
+#: rate units recorded per population in rate mode
+RATE_SAMPLE = 20
+WEIGHT_SAMPLE = 200
+WEIGHT_RECORD_DT_MS = 100.0
+
+
+@dataclass
+class Recording:
+    """What one session left behind, as plain numpy arrays (seconds, Hz)."""
+
+    mode: str
+    duration: float
+    sizes: dict[str, int]
+    kinds: dict[str, str]
+    spikes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    rates: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    final_weights: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def population_rate(self, region: str, bin_s: float = RECORD_DT_MS / 1000) -> tuple[np.ndarray, np.ndarray]:
+        """Mean rate of ``region`` (Hz) in bins of ``bin_s``: (bin starts, rate)."""
+        n_bins = int(round(self.duration / bin_s))
+        starts = np.arange(n_bins) * bin_s
+        if region in self.spikes:
+            _, times = self.spikes[region]
+            counts = np.bincount(np.minimum((times / bin_s).astype(int), n_bins - 1), minlength=n_bins)
+            return starts, counts / (self.sizes[region] * bin_s)
+        t, r = self.rates[region]
+        mean = r.mean(axis=0)
+        step = max(1, int(round(bin_s / (t[1] - t[0])))) if len(t) > 1 else 1
+        usable = (len(mean) // step) * step
+        binned = mean[:usable].reshape(-1, step).mean(axis=1)
+        return starts[: len(binned)], binned
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+
+
+def _pooled(mode: str, attrs: dict) -> bool:
+    """A static all-to-all rate projection: weight x mean source rate, no synapses needed."""
+    return mode == "rate" and attrs["rule"] is None and attrs["params"]["p"] >= 1.0
+
+
+def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[str, dict]:
+    params = graph.region(region)["params"]
+    import brian2 as b2
+
+    namespace = {"tau": params["tau_ms"] * b2.ms, "max_rate": params["max_rate_hz"] * b2.Hz}
+    terms = [f"{params['baseline_hz']}*Hz"]
+    currents = ""
+    for name, _, attrs in graph.incoming(region):
+        var = "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
+        pooled = _pooled(mode, attrs)
+        currents += neurons.input_current(var, mode, pooled)
+        namespace[f"tau_{var}"] = attrs["params"]["tau_ms"] * b2.ms
+        namespace[f"gain_{var}"] = attrs["params"]["weight"] if pooled else 1.0
+        if attrs["sign"] == "excitatory":
+            terms.append(f"+ {var}")
+        elif attrs["sign"] == "inhibitory":
+            terms.append(f"- {var}")
+    body = neurons.RATE_UNIT if mode == "rate" else neurons.LIF
+    if mode == "spiking":
+        namespace.update(neurons.LIF_NAMESPACE)
+    return body + f"drive = {' '.join(terms)} : Hz\n" + currents, namespace
+
+
+def _build(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, duration: float):
+    import brian2 as b2
+
+    groups, monitors, synapses = {}, {}, {}
+    timed = {name: b2.TimedArray(values, dt=signal_dt * b2.second, name=f"sig_{name}")
+             for name, values in signals.items()}
+    record_dt = RECORD_DT_MS * b2.ms
+
+    for region in graph.regions():
+        attrs = graph.region(region)
+        spec, params = REGIONS[attrs["region"]], attrs["params"]
+        n = spec.size(params)
+        if spec.is_input:
+            if spec.signal not in timed:
+                raise ConfigError(f"region {region!r} reads the signal {spec.signal!r}, which this task "
+                                  f"does not provide (it provides: {', '.join(timed) or 'none'})")
+            expr = spec.input_rate(params, f"sig_{spec.signal}")
+            ns = {f"sig_{spec.signal}": timed[spec.signal]}
+            if mode == "rate":
+                # a state variable set once per step, not an expression every synapse re-evaluates
+                group = b2.NeuronGroup(n, "rate : Hz", namespace=ns, name=region)
+                group.run_regularly(f"rate = {expr}", when="start", name=f"{region}_signal")
+            else:
+                group = b2.PoissonGroup(n, rates=expr, namespace=ns, name=region)
+        else:
+            eqs, ns = _population_equations(graph, region, mode)
+            if mode == "rate":
+                group = b2.NeuronGroup(n, eqs, method="euler", namespace=ns, name=region)
+            else:
+                group = b2.NeuronGroup(n, eqs, threshold=neurons.LIF_THRESHOLD, reset=neurons.LIF_RESET,
+                                       refractory=neurons.REFRACTORY, method="euler", namespace=ns, name=region)
+                group.v = "V_REST + rand() * (V_THRESHOLD - V_REST)"
+        groups[region] = group
+        if mode == "spiking":
+            monitors[f"spikes_{region}"] = b2.SpikeMonitor(group, name=f"spikes_{region}")
+        else:
+            record = np.linspace(0, n - 1, min(n, RATE_SAMPLE)).astype(int)
+            monitors[f"rates_{region}"] = b2.StateMonitor(group, "rate", record=record, dt=record_dt,
+                                                          name=f"rates_{region}")
+
+    pools = {}
+    for name, source, target, attrs in graph.projections():
+        p = attrs["params"]
+        if _pooled(mode, attrs):
+            var = "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
+            if source not in pools:
+                pool = b2.NeuronGroup(1, "mean_rate : Hz", name=f"{source}_mean")
+                pooling = b2.Synapses(groups[source], pool, "mean_rate_post = rate_pre / N_pre : Hz (summed)",
+                                      name=f"{source}_pooling")
+                pooling.connect()
+                pools[source] = (pool, pooling)
+            setattr(groups[target], f"{var}_in",
+                    b2.linked_var(pools[source][0], "mean_rate", index=np.zeros(len(groups[target]), dtype=int)))
+            continue
+        var = "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
+        ns = {"tau_syn": p["tau_ms"] * b2.ms, "weight": p["weight"]}
+        model, on_pre, on_post = "w : 1\n", "", ""
+        if mode == "rate":
+            if p["delay_ms"] > 0:
+                raise ConfigError(f"circuit.{name}.delay_ms={p['delay_ms']}: rate mode has no axonal delays; "
+                                  "set it to 0 or use --mode spiking")
+            model += f"{var}_in_post = w * rate_pre / N_incoming : Hz (summed)\n"
+        else:
+            on_pre = f"{var}_post += w / (N_incoming * tau_syn)"
+        kwargs = {}
+        if attrs["rule"] == "three_factor":
+            extra, pre_code, post_code = three_factor_equations(mode, p["post"])
+            model += extra
+            on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
+            on_post = post_code
+            tonic = graph.region(graph.dopamine_source(target))["params"]["baseline_hz"]
+            ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms,
+                      post_ref=p["post_ref_hz"] * b2.Hz, learning_rate=p["learning_rate"] * b2.second,
+                      dopamine_tonic=tonic * b2.Hz, w_max=p["w_max"], spread=p["w_init_spread"])
+            kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
+        syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
+                          on_post=on_post or None, namespace=ns, name=name, **kwargs)
+        if p["p"] >= 1.0:
+            syn.connect()
+        else:
+            syn.connect(p=p["p"])
+        if attrs["rule"] == "three_factor":
+            syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
+            syn.run_regularly(WEIGHT_UPDATE, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
+            if p["p"] >= 1.0:
+                n_syn = len(groups[source]) * len(groups[target])
+                monitors[f"weights_{name}"] = b2.StateMonitor(
+                    syn, "w", record=np.arange(min(n_syn, WEIGHT_SAMPLE)),
+                    dt=WEIGHT_RECORD_DT_MS * b2.ms, name=f"weights_{name}")
+        else:
+            syn.w = "weight"
+        if mode == "spiking" and p["delay_ms"] > 0:
+            syn.delay = p["delay_ms"] * b2.ms
+        synapses[name] = syn
+
+    net = b2.Network(*groups.values(), *synapses.values(), *monitors.values(),
+                     *(obj for pair in pools.values() for obj in pair))
+    return net, groups, synapses, monitors
+
+
+def default_build_dir(mode: str) -> Path:
+    root = os.environ.get("DOPASIM_BUILD_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dopasim")
+    return Path(root) / f"standalone-{mode}"
+
+
+@contextlib.contextmanager
+def _standalone(directory: Path):
+    import brian2 as b2
+    from brian2.devices.device import reset_device
+
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(directory) + ".lock", "w") as lock:
+        # one build at a time per directory: other processes wait here
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        b2.set_device("cpp_standalone", directory=str(directory), build_on_run=False)
+        try:
+            yield b2.get_device()
+        finally:
+            b2.get_device().reinit()
+            reset_device()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, duration: float,
+             seed: int, progress: bool = True, build_dir: Path | None = None) -> Recording:
+    """Run ``graph`` at resolution ``mode`` for ``duration`` seconds of the task's signals.
+
+    ``signals`` maps signal names to arrays sampled every ``signal_dt`` seconds.
+    One ``seed`` fixes every random draw (initial weights, Poisson input, noise).
+    """
+    _check_mode(mode)
+    graph.validate()
+    import brian2 as b2
+
+    # the weight monitor records synapses 0..k of an all-to-all projection, which exist
+    b2.BrianLogger.suppress_name("cannot_check_statemonitor_indices")
+
+    directory = Path(build_dir) if build_dir else default_build_dir(mode)
+    with _standalone(directory) as device:
+        b2.defaultclock.dt = DT_MS[mode] * b2.ms
+        b2.seed(seed)
+        net, groups, synapses, monitors = _build(graph, mode, signals, signal_dt, duration)
+        net.run(duration * b2.second, report="text" if progress else None, report_period=5 * b2.second)
+        device.build(directory=str(directory), compile=True, run=True, with_output=progress)
+        rec = Recording(mode=mode, duration=duration,
+                        sizes={r: len(g) for r, g in groups.items()},
+                        kinds={r: graph.region(r)["kind"] for r in groups})
+        for key, mon in monitors.items():
+            kind, _, name = key.partition("_")
+            if kind == "spikes":
+                rec.spikes[name] = (np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second))
+            elif kind == "rates":
+                rec.rates[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz))
+            else:
+                rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
+        for name, syn in synapses.items():
+            if graph.projection(name)["rule"]:
+                rec.final_weights[name] = np.asarray(syn.w[:])
+    return rec

@@ -1,0 +1,193 @@
+"""The circuit graph: regions as nodes, projections as edges, plain data.
+
+A :class:`CircuitGraph` wraps a ``networkx.MultiDiGraph``. A node holds a region
+(its type from :mod:`dopasim.circuits.regions` and its parameters); an edge holds
+a projection: its sign (glutamate = ``excitatory``, GABA = ``inhibitory``, or
+``dopamine``), weight, synaptic time constant, delay, connection probability and
+optional plasticity rule. Every projection has a name, unique in the graph, by
+which ``--set circuit.NAME.PARAM=VALUE`` reaches it.
+
+The graph is checked when it is built and again by :meth:`validate` before it is
+compiled; errors say which region or projection is wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import networkx as nx
+
+from dopasim.circuits.regions import REGIONS
+from dopasim.models.plasticity import RULES
+from dopasim.params import ConfigError, Param, resolve, unknown_name
+
+SIGNS = ("excitatory", "inhibitory", "dopamine")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_name(what: str, name: str) -> None:
+    # names become Brian2 object names and --set keys
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(f"{what} name {name!r} must be lower case letters, digits and _, starting with a letter")
+
+PROJECTION_PARAMS = {
+    "weight": Param(1.0, "total gain: Hz of target drive per Hz of mean source rate", low=0.0),
+    "tau_ms": Param(5.0, "synaptic time constant", low=0.0, low_inclusive=False, unit="ms"),
+    "delay_ms": Param(0.0, "axonal delay (spiking mode only)", low=0.0, unit="ms"),
+    "p": Param(1.0, "connection probability", low=0.0, high=1.0, low_inclusive=False),
+}
+
+
+class CircuitGraph:
+    """Regions and projections, validated as they are added.
+
+    Examples
+    --------
+    >>> g = CircuitGraph("demo")
+    >>> g.add_region("cortex", "cortex")
+    >>> g.add_region("ventral_striatum", "striatum", size=50)
+    >>> g.add_projection("corticostriatal", "cortex", "ventral_striatum",
+    ...                  "excitatory", weight=0.5, rule="three_factor")
+    """
+
+    def __init__(self, name: str = "circuit"):
+        self.name = name
+        self.graph = nx.MultiDiGraph(name=name)
+
+    # -- building -------------------------------------------------------
+    def add_region(self, name: str, region: str, **params) -> None:
+        _check_name("region", name)
+        if region not in REGIONS:
+            raise unknown_name("region type", region, REGIONS)
+        if name in self.graph:
+            raise ConfigError(f"region {name!r} is already in circuit {self.name!r}")
+        spec = REGIONS[region]
+        self.graph.add_node(name, region=region, kind=spec.kind,
+                            params=resolve(f"circuit.{name}", spec.params, params))
+
+    def add_projection(self, name: str, source: str, target: str, sign: str,
+                       rule: str | None = None, **params) -> None:
+        _check_name("projection", name)
+        for end in (source, target):
+            if end not in self.graph:
+                raise unknown_name(f"region in projection {name!r}:", end, self.graph.nodes)
+        if name in self.projection_names():
+            raise ConfigError(f"projection {name!r} is already in circuit {self.name!r}")
+        if sign not in SIGNS:
+            raise ConfigError(f"projection {name!r}: sign {sign!r} is not one of {', '.join(SIGNS)}")
+        if rule is not None and rule not in RULES:
+            raise unknown_name(f"plasticity rule in projection {name!r}:", rule, RULES)
+        declared = dict(PROJECTION_PARAMS)
+        if rule is not None:
+            declared.update(RULES[rule].params)
+        self.graph.add_edge(source, target, key=name, sign=sign, rule=rule,
+                            params=resolve(f"circuit.{name}", declared, params))
+
+    def set(self, dotted: str, value) -> None:
+        """Set ``REGION.PARAM`` or ``PROJECTION.PARAM`` from a string or number."""
+        owner, _, param = dotted.partition(".")
+        if not param:
+            raise ConfigError(f"circuit.{dotted}: expected circuit.REGION.PARAM or circuit.PROJECTION.PARAM")
+        if owner in self.graph:
+            attrs = self.graph.nodes[owner]
+            declared = REGIONS[attrs["region"]].params
+        else:
+            edge = self._edge(owner)
+            attrs = self.graph.edges[edge]
+            declared = dict(PROJECTION_PARAMS)
+            if attrs["rule"]:
+                declared.update(RULES[attrs["rule"]].params)
+        if param not in declared:
+            raise unknown_name(f"parameter of circuit.{owner}:", param, declared)
+        attrs["params"][param] = declared[param].check(f"circuit.{owner}", param, value)
+
+    # -- reading --------------------------------------------------------
+    def regions(self) -> list[str]:
+        return list(self.graph.nodes)
+
+    def region(self, name: str) -> dict:
+        if name not in self.graph:
+            raise unknown_name("region", name, self.graph.nodes)
+        return self.graph.nodes[name]
+
+    def projections(self) -> list[tuple[str, str, str, dict]]:
+        """``(name, source, target, attributes)`` for every projection."""
+        return [(k, u, v, d) for u, v, k, d in self.graph.edges(keys=True, data=True)]
+
+    def projection_names(self) -> list[str]:
+        return [k for _, _, k in self.graph.edges(keys=True)]
+
+    def projection(self, name: str) -> dict:
+        return self.graph.edges[self._edge(name)]
+
+    def incoming(self, target: str) -> list[tuple[str, str, dict]]:
+        return [(k, u, d) for u, _, k, d in self.graph.in_edges(target, keys=True, data=True)]
+
+    def _edge(self, name: str):
+        for u, v, k in self.graph.edges(keys=True):
+            if k == name:
+                return u, v, k
+        raise unknown_name("region or projection", name,
+                           list(self.graph.nodes) + self.projection_names())
+
+    # -- checking -------------------------------------------------------
+    def validate(self) -> "CircuitGraph":
+        """Check the whole graph; returns itself so calls can be chained."""
+        if not self.graph.nodes:
+            raise ConfigError(f"circuit {self.name!r} has no regions")
+        for name, attrs in self.graph.nodes(data=True):
+            resolve(f"circuit.{name}", REGIONS[attrs["region"]].params, attrs["params"])
+        for name, source, target, attrs in self.projections():
+            src_kind = self.graph.nodes[source]["kind"]
+            tgt = REGIONS[self.graph.nodes[target]["region"]]
+            if tgt.is_input:
+                raise ConfigError(f"projection {name!r}: {target!r} is an input region and takes no projections")
+            if attrs["sign"] == "dopamine" and src_kind != "dopamine":
+                raise ConfigError(f"projection {name!r}: only a dopamine region can send a dopamine projection, "
+                                  f"and {source!r} is a {src_kind} region")
+            if attrs["rule"] is not None:
+                if attrs["sign"] == "dopamine":
+                    raise ConfigError(f"projection {name!r}: a dopamine projection cannot itself be plastic")
+                if self.dopamine_source(target) is None:
+                    raise ConfigError(f"projection {name!r} is plastic but {target!r} receives no dopamine "
+                                      "projection to gate it")
+        for region in self.graph.nodes:
+            n = sum(1 for _, _, d in self.incoming(region) if d["sign"] == "dopamine")
+            if n > 1:
+                raise ConfigError(f"region {region!r} receives {n} dopamine projections; at most one is allowed")
+        return self
+
+    def dopamine_source(self, target: str) -> str | None:
+        for _, source, attrs in self.incoming(target):
+            if attrs["sign"] == "dopamine":
+                return source
+        return None
+
+    # -- plain data -----------------------------------------------------
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "regions": {n: {"region": d["region"], **d["params"]} for n, d in self.graph.nodes(data=True)},
+            "projections": {k: {"source": u, "target": v, "sign": d["sign"], "rule": d["rule"], **d["params"]}
+                            for k, u, v, d in self.projections()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CircuitGraph":
+        g = cls(data.get("name", "circuit"))
+        for name, spec in data["regions"].items():
+            spec = dict(spec)
+            g.add_region(name, spec.pop("region"), **spec)
+        for name, spec in data["projections"].items():
+            spec = dict(spec)
+            g.add_projection(name, spec.pop("source"), spec.pop("target"), spec.pop("sign"),
+                             rule=spec.pop("rule", None), **spec)
+        return g
+
+    def copy(self) -> "CircuitGraph":
+        return copy.deepcopy(self)
+
+    def __repr__(self) -> str:
+        return (f"CircuitGraph({self.name!r}, {self.graph.number_of_nodes()} regions, "
+                f"{self.graph.number_of_edges()} projections)")

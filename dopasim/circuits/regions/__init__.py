@@ -1,0 +1,53 @@
+"""Region types: one module per brain region, registered here by name.
+
+A region type declares its parameters (with units and ranges), its kind (which
+colours it in plots and tells the compiler what it is) and, for input regions,
+the expression that turns the task's signal into firing rates. Later regions
+(BG loop, SNc, PFC, hippocampus) slot in by adding a module and a line below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from dopasim.params import Param
+
+KINDS = ("input", "cortex", "striatum", "dopamine", "pallidum", "thalamus", "hippocampus")
+
+
+def population_params(size: int, tau_ms: float, baseline_hz: float) -> dict[str, Param]:
+    """Parameters every simulated (non-input) population has."""
+    return {
+        "size": Param(size, "number of neurons (rate units in rate mode)", low=1, high=100_000),
+        "tau_ms": Param(tau_ms, "membrane (spiking) or rate (rate mode) time constant",
+                        low=0.0, low_inclusive=False, high=1000.0, unit="ms"),
+        "baseline_hz": Param(baseline_hz, "tonic drive: the rate with no input", low=0.0, high=200.0, unit="Hz"),
+        "max_rate_hz": Param(200.0, "ceiling of the rate-mode transfer function", low=1.0, high=1000.0, unit="Hz"),
+    }
+
+
+@dataclass(frozen=True)
+class RegionType:
+    name: str
+    kind: str
+    summary: str
+    params: dict[str, Param] = field(default_factory=dict)
+    #: for input regions: (params, signal TimedArray name) -> rate expression in Hz
+    input_rate: Callable[[dict, str], str] | None = None
+    #: the task signal an input region reads
+    signal: str | None = None
+    #: for input regions: number of cells from the parameters
+    input_size: Callable[[dict], int] | None = None
+
+    @property
+    def is_input(self) -> bool:
+        return self.input_rate is not None
+
+    def size(self, params: dict) -> int:
+        return self.input_size(params) if self.is_input else params["size"]
+
+
+from dopasim.circuits.regions import cortex, reward, striatum, vta  # noqa: E402
+
+REGIONS: dict[str, RegionType] = {r.name: r for r in (cortex.REGION, reward.REGION, striatum.REGION, vta.REGION)}

@@ -1,0 +1,36 @@
+"""Cortex as the state input: a complete serial compound of the conditioned stimulus.
+
+After CS onset, element k of the compound is active during the k-th interval of
+``element_ms`` for as long as the CS lasts, so that value can be learned for each
+moment of the CS-US interval (Sutton & Barto 1990; Montague, Dayan & Sejnowski
+1996; Schultz, Dayan & Montague 1997). Each element is carried by
+``cells_per_element`` cells firing at ``on_rate_hz`` (Poisson in spiking mode).
+"""
+
+from dopasim.circuits.regions import RegionType
+from dopasim.params import Param
+
+
+def _rate(params: dict, signal: str) -> str:
+    # signal(t): seconds since CS onset while the CS is on, -1 otherwise
+    k = params["cells_per_element"]
+    element_s = params["element_ms"] / 1000
+    return (f"{params['on_rate_hz']}*Hz * int({signal}(t) >= 0)"
+            f" * int(floor({signal}(t) / {element_s}) == i // {k})")
+
+
+REGION = RegionType(
+    name="cortex",
+    kind="cortex",
+    summary="CS input as a complete serial compound (Montague, Dayan & Sejnowski 1996)",
+    params={
+        "n_elements": Param(20, "elements of the serial compound", low=1, high=1000),
+        "element_ms": Param(100.0, "duration of one element", low=1.0, high=10_000.0, unit="ms"),
+        "cells_per_element": Param(5, "cells carrying each element", low=1, high=1000),
+        "on_rate_hz": Param(20.0, "firing rate of an active element", low=0.0, low_inclusive=False,
+                            high=500.0, unit="Hz"),
+    },
+    input_rate=_rate,
+    signal="cs",
+    input_size=lambda p: p["n_elements"] * p["cells_per_element"],
+)

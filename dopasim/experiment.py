@@ -1,0 +1,154 @@
+"""The flow of one run: task + circuit + mode + seed -> Results -> run directory.
+
+1. the task draws its trial sequence once (numpy, from the seed);
+2. the circuit runs the whole session on Brian2 (C++ standalone, same seed);
+3. the DA response in each trial is read off the simulated DA population;
+4. the reference learner runs on the identical trial sequence;
+5. the trial table, the headline measures and the figures are written.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from dopasim.circuits.compiler import MODES, Recording, simulate
+from dopasim.circuits.graph import CircuitGraph
+from dopasim.circuits.presets import make_circuit
+from dopasim.models.td import REFERENCE_PARAMS
+from dopasim.params import ConfigError, resolve, unknown_name
+from dopasim.tasks import make
+
+MAX_TRIALS = 100_000
+
+
+@dataclass
+class Results:
+    task: object
+    graph: CircuitGraph
+    mode: str
+    seed: int
+    trials: dict[str, np.ndarray]
+    summary: dict[str, float | None]
+    recording: Recording
+    config: dict = field(default_factory=dict)
+
+    def trial_rows(self) -> list[dict]:
+        cols = list(self.trials)
+        return [{c: _plain(self.trials[c][i]) for c in cols} for i in range(len(self.trials["trial"]))]
+
+    def write(self, out: Path) -> Path:
+        """Write the run directory; it appears only once complete."""
+        from dopasim.analysis import plots
+
+        out = Path(out)
+        if out.exists() and any(out.iterdir()):
+            raise ConfigError(f"output directory {str(out)!r} exists and is not empty; choose another --out")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        try:
+            (tmp / "run.json").write_text(json.dumps(self.config, indent=2, sort_keys=True) + "\n")
+            (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
+            with open(tmp / "trials.csv", "w", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=list(self.trials))
+                writer.writeheader()
+                writer.writerows(self.trial_rows())
+            plots.write_figures(self, tmp / "figures")
+            if out.exists():
+                out.rmdir()
+            os.replace(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return out
+
+
+def _plain(x):
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        return round(float(x), 6)
+    return x
+
+
+def check_run_args(mode: str, n_trials, seed) -> None:
+    if mode not in MODES:
+        raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or not 1 <= n_trials <= MAX_TRIALS:
+        raise ConfigError(f"trials={n_trials!r} must be a whole number from 1 to {MAX_TRIALS}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ConfigError(f"seed={seed!r} must be a whole number from 0 to {2**31 - 1}")
+
+
+def configure(task: str = "pavlovian", circuit: str = "critic", sets: dict[str, str] | None = None):
+    """Task, graph and reference parameters with ``--set`` style overrides applied.
+
+    Keys are ``task.PARAM``, ``circuit.REGION.PARAM``, ``circuit.PROJECTION.PARAM``
+    or ``reference.PARAM``.
+    """
+    task_params, ref_params = {}, {}
+    graph = make_circuit(circuit)
+    for key, value in (sets or {}).items():
+        scope, _, rest = key.partition(".")
+        if scope == "task" and rest:
+            task_params[rest] = value
+        elif scope == "reference" and rest:
+            ref_params[rest] = value
+        elif scope == "circuit" and rest:
+            graph.set(rest, value)
+        else:
+            raise unknown_name("setting", key, ["task.PARAM", "circuit.REGION.PARAM",
+                                                "circuit.PROJECTION.PARAM", "reference.PARAM"])
+    the_task = make(task, **task_params)
+    reference = resolve("reference", REFERENCE_PARAMS, ref_params)
+    the_task.check_circuit(graph.validate())
+    return the_task, graph, reference
+
+
+def run(task="pavlovian", circuit="critic", mode: str = "rate", n_trials: int = 150, seed: int = 1,
+        sets: dict[str, str] | None = None, progress: bool = True, build_dir=None) -> Results:
+    """Simulate ``task`` on ``circuit`` and compare with the reference learner.
+
+    Examples
+    --------
+    >>> res = run("pavlovian", mode="rate", n_trials=20, seed=3)   # doctest: +SKIP
+    >>> res.summary["corr_da_td_us"]                               # doctest: +SKIP
+    """
+    check_run_args(mode, n_trials, seed)
+    the_task, graph, reference = configure(task, circuit, sets)
+    rng = np.random.default_rng(seed)
+    trials = the_task.trials(n_trials, rng)
+    signals = the_task.signals(trials)
+    rec = simulate(graph, mode, signals, signal_dt=0.001, duration=n_trials * the_task.duration,
+                   seed=seed, progress=progress, build_dir=build_dir)
+    table = dict(trials)
+    table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
+    step_ms = graph.region("cortex")["params"]["element_ms"]
+    table.update(the_task.reference(trials, step_ms, **reference))
+    summary = the_task.summary(table)
+    config = {
+        "task": {"name": the_task.name, **the_task.p},
+        "circuit": graph.to_dict(),
+        "reference": {"learner": "td_lambda", **reference},
+        "mode": mode, "trials": n_trials, "seed": seed,
+        "versions": _versions(),
+    }
+    return Results(the_task, graph, mode, seed, table, summary, rec, config)
+
+
+def _versions() -> dict[str, str]:
+    import brian2
+    import networkx
+
+    from dopasim import __version__
+
+    return {"dopasim": __version__, "brian2": brian2.__version__, "numpy": np.__version__,
+            "networkx": networkx.__version__, "python": platform.python_version()}

@@ -1,0 +1,68 @@
+"""Abstract reference learners: tabular TD(0) and TD(lambda).
+
+These run on the very trial sequence the circuit saw (same stimuli, same
+outcomes); nothing from them is fed to the circuit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dopasim.params import Param
+
+REFERENCE_PARAMS = {
+    "alpha": Param(0.02, "learning rate", low=0.0, high=1.0),
+    "lam": Param(0.8, "eligibility decay per step (lambda); 0 gives TD(0)", low=0.0, high=1.0),
+    "gamma": Param(1.0, "discount per step", low=0.0, high=1.0),
+}
+
+
+class TDLambda:
+    """Tabular TD(lambda) with accumulating traces (Sutton 1988).
+
+    Parameters
+    ----------
+    n_states : int
+        Number of states; the terminal state is implicit and has value 0.
+    alpha, lam, gamma : float
+        Learning rate, trace decay and discount.
+    frozen : iterable of int
+        States whose value is held at 0 (states with no features, such as the
+        inter-trial interval before an unpredictable CS).
+
+    Examples
+    --------
+    >>> td = TDLambda(3, alpha=0.5, lam=0.0)
+    >>> td.episode([0, 1, 2], [0.0, 0.0, 1.0]).round(2).tolist()
+    [0.0, 0.0, 1.0]
+    >>> float(td.values[2])
+    0.5
+    """
+
+    def __init__(self, n_states: int, alpha: float = 0.02, lam: float = 0.8, gamma: float = 1.0,
+                 frozen=()):
+        self.values = np.zeros(n_states)
+        self.alpha, self.lam, self.gamma = alpha, lam, gamma
+        self.learns = np.ones(n_states, dtype=bool)
+        self.learns[list(frozen)] = False
+
+    def episode(self, states, rewards) -> np.ndarray:
+        """Run one episode; ``rewards[k]`` arrives on leaving ``states[k]``.
+
+        The last transition enters the terminal state. Returns the TD error of
+        every transition.
+        """
+        trace = np.zeros_like(self.values)
+        errors = np.empty(len(states))
+        for k, (s, r) in enumerate(zip(states, rewards)):
+            v_next = self.values[states[k + 1]] if k + 1 < len(states) else 0.0
+            errors[k] = r + self.gamma * v_next - self.values[s]
+            trace *= self.gamma * self.lam
+            trace[s] += 1.0
+            self.values += self.alpha * errors[k] * trace * self.learns
+        return errors
+
+
+def TD0(n_states: int, alpha: float = 0.02, gamma: float = 1.0, frozen=()) -> TDLambda:
+    """Tabular TD(0) (Sutton 1988): TD(lambda) with lambda = 0."""
+    return TDLambda(n_states, alpha=alpha, lam=0.0, gamma=gamma, frozen=frozen)

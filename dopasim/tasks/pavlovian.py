@@ -1,0 +1,149 @@
+"""Pavlovian (classical) conditioning: a CS predicts a reward after a fixed delay.
+
+Each trial lasts ``trial_ms``. The CS comes on at ``cs_onset_ms`` and stays on
+until the US, ``cs_us_interval_ms`` later; the US (reward of
+``reward_magnitude``) is delivered with probability ``reward_prob`` unless the
+trial is listed in ``omit_trials`` (probe omissions). Dopamine neurons first
+burst at the reward; with training the burst moves to the CS, a predicted
+reward evokes little, and an omitted one a pause (Schultz, Dayan & Montague
+1997; Schultz 1998).
+
+Trial table columns: ``trial``, ``reward`` (magnitude delivered, 0 if none),
+``omitted`` (1 if the reward was withheld), ``da_baseline`` (DA rate before the
+CS, Hz), ``da_cs`` and ``da_us`` (DA population rate in the windows after CS and
+US onset minus that baseline, Hz), ``value_us`` (ventral striatal rate just
+before the US, Hz), ``td_cs`` and ``td_us`` (the reference TD(lambda) error at
+the same events), ``ref_value_us`` (its value of the last CS state).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dopasim.models.td import TDLambda
+from dopasim.params import ConfigError, Param, resolve
+
+SIGNAL_DT = 0.001  # s
+
+
+class Pavlovian:
+    name = "pavlovian"
+    summary = "CS -> reward after a delay; DA burst transfers from US to CS (Schultz et al. 1997)"
+    params = {
+        "trial_ms": Param(2500.0, "duration of one trial", low=100.0, high=600_000.0, unit="ms"),
+        "cs_onset_ms": Param(500.0, "CS onset within the trial", low=0.0, unit="ms"),
+        "cs_us_interval_ms": Param(1000.0, "CS onset to US onset", low=10.0, unit="ms"),
+        "us_duration_ms": Param(50.0, "duration of the reward input volley", low=1.0, unit="ms"),
+        "reward_prob": Param(1.0, "probability that a trial is rewarded", low=0.0, high=1.0),
+        "reward_magnitude": Param(1.0, "reward size (scales the reward input rate)", low=0.0, high=100.0),
+        "omit_trials": Param("", "comma-separated trial numbers whose reward is withheld (probes)"),
+        "window_ms": Param(300.0, "length of the DA response windows after CS and US", low=10.0, unit="ms"),
+    }
+
+    def __init__(self, **params):
+        self.p = resolve("task", self.params, params)
+        p = self.p
+        self.cs = p["cs_onset_ms"] / 1000
+        self.us = self.cs + p["cs_us_interval_ms"] / 1000
+        self.duration = p["trial_ms"] / 1000
+        if self.us + p["us_duration_ms"] / 1000 > self.duration:
+            raise ConfigError(f"task: the US ends at {1000 * self.us + p['us_duration_ms']:.0f} ms, after the "
+                              f"trial ends (trial_ms={p['trial_ms']:.0f})")
+        if self.cs < p["window_ms"] / 1000:
+            raise ConfigError(f"task.cs_onset_ms={p['cs_onset_ms']:.0f} leaves no room for the "
+                              f"{p['window_ms']:.0f} ms baseline window before the CS")
+        self.omit = self._parse_trials(p["omit_trials"])
+
+    @staticmethod
+    def _parse_trials(text: str) -> set[int]:
+        try:
+            return {int(t) for t in text.replace(";", ",").split(",") if t.strip()}
+        except ValueError:
+            raise ConfigError(f"task.omit_trials={text!r} must be comma-separated trial numbers") from None
+
+    def check_circuit(self, graph) -> None:
+        cortex = graph.region("cortex")["params"]
+        span = cortex["n_elements"] * cortex["element_ms"]
+        if span < self.p["cs_us_interval_ms"]:
+            raise ConfigError(f"circuit.cortex: {cortex['n_elements']} elements of {cortex['element_ms']:.0f} ms "
+                              f"cover {span:.0f} ms, shorter than task.cs_us_interval_ms="
+                              f"{self.p['cs_us_interval_ms']:.0f}")
+
+    def trials(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """The trial sequence, drawn once and shared by circuit and reference."""
+        trial = np.arange(n_trials)
+        bad = sorted(t for t in self.omit if not 0 <= t < n_trials)
+        if bad:
+            raise ConfigError(f"task.omit_trials: trial {bad[0]} does not exist in a run of {n_trials} trials")
+        lucky = rng.random(n_trials) < self.p["reward_prob"]
+        omitted = ~lucky | np.isin(trial, list(self.omit))
+        reward = np.where(omitted, 0.0, self.p["reward_magnitude"])
+        return {"trial": trial, "reward": reward, "omitted": omitted.astype(int)}
+
+    def signals(self, trials: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Stimulus and outcome time courses for the whole session, every SIGNAL_DT."""
+        steps = int(round(self.duration / SIGNAL_DT))
+        t_in = np.arange(steps) * SIGNAL_DT
+        since_cs = np.where((t_in >= self.cs - 1e-9) & (t_in < self.us - 1e-9), t_in - self.cs, -1.0)
+        us_on = (t_in >= self.us - 1e-9) & (t_in < self.us + self.p["us_duration_ms"] / 1000 - 1e-9)
+        n = len(trials["trial"])
+        return {"cs": np.tile(since_cs, n), "reward": (us_on[None, :] * trials["reward"][:, None]).ravel()}
+
+    def measure(self, rec, trials: dict[str, np.ndarray], dopamine: str, value: str) -> dict[str, np.ndarray]:
+        """Per-trial DA responses and value from the recorded populations."""
+        t, da = rec.population_rate(dopamine)
+        _, v = rec.population_rate(value)
+        bin_s = t[1] - t[0]
+        w = self.p["window_ms"] / 1000
+        starts = trials["trial"] * self.duration
+
+        def window(offset, length=w, x=da):
+            i0 = np.round((starts + offset) / bin_s).astype(int)
+            k = max(1, int(round(length / bin_s)))
+            return np.array([x[i: i + k].mean() for i in i0])
+
+        base = window(self.cs - w)
+        return {"da_baseline": base, "da_cs": window(self.cs) - base, "da_us": window(self.us) - base,
+                "value_us": window(self.us - 0.1, 0.1, v)}
+
+    def reference(self, trials: dict[str, np.ndarray], step_ms: float, alpha: float, lam: float,
+                  gamma: float) -> dict[str, np.ndarray]:
+        """Tabular TD(lambda) on the same trials, one state per serial-compound element.
+
+        State 0 is the time before the CS (no stimulus, value held at 0); states
+        1..n are the CS elements up to the US; the reward arrives on leaving state n.
+        """
+        n = max(1, int(round(self.p["cs_us_interval_ms"] / step_ms)))
+        td = TDLambda(n + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0])
+        td_cs, td_us, v_us = [], [], []
+        for r in trials["reward"]:
+            v_us.append(td.values[n])
+            errors = td.episode(list(range(n + 1)), [0.0] * n + [float(r)])
+            td_cs.append(errors[0])
+            td_us.append(errors[n])
+        return {"td_cs": np.array(td_cs), "td_us": np.array(td_us), "ref_value_us": np.array(v_us)}
+
+    def summary(self, table: dict[str, np.ndarray]) -> dict[str, float]:
+        """Headline measures; see the README for their definitions."""
+        rewarded = np.flatnonzero(table["omitted"] == 0)
+        early, late = rewarded[:10], rewarded[-10:]
+        mean = lambda col, idx: float(np.mean(table[col][idx])) if len(idx) else None  # noqa: E731
+        omitted = np.flatnonzero(table["omitted"] == 1)
+        late_omitted = omitted[omitted >= len(table["trial"]) // 2]
+        out = {
+            "da_cs_early": mean("da_cs", early), "da_cs_late": mean("da_cs", late),
+            "da_us_early": mean("da_us", early), "da_us_late": mean("da_us", late),
+            "da_us_omitted_late": mean("da_us", late_omitted),
+            "corr_da_td_cs": _corr(table["da_cs"], table["td_cs"]),
+            "corr_da_td_us": _corr(table["da_us"], table["td_us"]),
+            "ref_td_cs_late": mean("td_cs", late), "ref_td_us_late": mean("td_us", late),
+        }
+        if out["da_us_early"]:
+            out["da_us_late_over_early"] = out["da_us_late"] / out["da_us_early"]
+        return out
+
+
+def _corr(a, b) -> float | None:
+    if np.std(a) == 0 or np.std(b) == 0:
+        return None
+    return float(np.corrcoef(a, b)[0, 1])
