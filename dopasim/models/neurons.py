@@ -21,7 +21,7 @@ V_THRESHOLD = -50 * mV
 V_RESET = -65 * mV
 REFRACTORY = 2 * ms
 NOISE = 2 * mV
-V_OFFSET = 15.2 * mV
+V_OFFSET = 15.15 * mV
 MV_PER_HZ = 0.28 * mV / Hz
 
 RATE_UNIT = """

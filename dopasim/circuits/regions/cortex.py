@@ -26,7 +26,7 @@ REGION = RegionType(
     params={
         "n_elements": Param(20, "elements of the serial compound", low=1, high=1000),
         "element_ms": Param(100.0, "duration of one element", low=1.0, high=10_000.0, unit="ms"),
-        "cells_per_element": Param(5, "cells carrying each element", low=1, high=1000),
+        "cells_per_element": Param(20, "cells carrying each element", low=1, high=1000),
         "on_rate_hz": Param(20.0, "firing rate of an active element", low=0.0, low_inclusive=False,
                             high=500.0, unit="Hz"),
     },
