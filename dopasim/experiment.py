@@ -133,7 +133,7 @@ def run(task="pavlovian", circuit="critic", mode: str = "rate", n_trials: int = 
     table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
     step_ms = graph.region("cortex")["params"]["element_ms"]
     table.update(the_task.reference(trials, step_ms, **reference))
-    summary = the_task.summary(table)
+    summary = the_task.headline(table)
     config = {
         "task": {"name": the_task.name, **the_task.p},
         "circuit": graph.to_dict(),

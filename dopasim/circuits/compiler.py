@@ -53,7 +53,8 @@ class Recording:
     spikes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     rates: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    final_weights: dict[str, np.ndarray] = field(default_factory=dict)
+    #: plastic projection -> (presynaptic index, postsynaptic index, weight) of every synapse
+    final_weights: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def population_rate(self, region: str, bin_s: float = RECORD_DT_MS / 1000) -> tuple[np.ndarray, np.ndarray]:
         """Mean rate of ``region`` (Hz) in bins of ``bin_s``: (bin starts, rate)."""
@@ -115,6 +116,8 @@ def _build(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, dura
     for region in graph.regions():
         attrs = graph.region(region)
         spec, params = REGIONS[attrs["region"]], attrs["params"]
+        if mode == "rate" and spec.rate_mode_params:
+            params = spec.rate_mode_params(params)
         n = spec.size(params)
         if spec.is_input:
             if spec.signal not in timed:
@@ -262,5 +265,5 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
                 rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
         for name, syn in synapses.items():
             if graph.projection(name)["rule"]:
-                rec.final_weights[name] = np.asarray(syn.w[:])
+                rec.final_weights[name] = (np.asarray(syn.i[:]), np.asarray(syn.j[:]), np.asarray(syn.w[:]))
     return rec

@@ -123,7 +123,7 @@ class Pavlovian:
             td_us.append(errors[n])
         return {"td_cs": np.array(td_cs), "td_us": np.array(td_us), "ref_value_us": np.array(v_us)}
 
-    def summary(self, table: dict[str, np.ndarray]) -> dict[str, float]:
+    def headline(self, table: dict[str, np.ndarray]) -> dict[str, float]:
         """Headline measures; see the README for their definitions."""
         rewarded = np.flatnonzero(table["omitted"] == 0)
         early, late = rewarded[:10], rewarded[-10:]

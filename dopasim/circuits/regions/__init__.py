@@ -39,6 +39,8 @@ class RegionType:
     signal: str | None = None
     #: for input regions: number of cells from the parameters
     input_size: Callable[[dict], int] | None = None
+    #: rate mode: parameters with cells that are identical by construction merged into one unit
+    rate_mode_params: Callable[[dict], dict] | None = None
 
     @property
     def is_input(self) -> bool:

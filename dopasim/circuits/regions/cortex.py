@@ -5,6 +5,11 @@ After CS onset, element k of the compound is active during the k-th interval of
 moment of the CS-US interval (Sutton & Barto 1990; Montague, Dayan & Sejnowski
 1996; Schultz, Dayan & Montague 1997). Each element is carried by
 ``cells_per_element`` cells firing at ``on_rate_hz`` (Poisson in spiking mode).
+
+In rate mode the cells of one element have identical rates by construction, so
+each element is a single rate unit: every weight from an element's cells gets
+the same update, and the input to a striatal cell depends only on their mean,
+so one unit per element is the same model at 1/cells_per_element of the cost.
 """
 
 from dopasim.circuits.regions import RegionType
@@ -33,4 +38,5 @@ REGION = RegionType(
     input_rate=_rate,
     signal="cs",
     input_size=lambda p: p["n_elements"] * p["cells_per_element"],
+    rate_mode_params=lambda p: {**p, "cells_per_element": 1},
 )

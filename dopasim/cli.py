@@ -1,0 +1,134 @@
+"""The ``dopasim`` command.
+
+    dopasim run TASK [--circuit PRESET] [--mode rate|spiking] [--trials N]
+                     [--seed S] [--set KEY=VALUE ...] [--out DIR] [--quiet]
+    dopasim list
+
+Exit status 0 on success, 2 on bad input (one line naming the bad value and the
+valid ones; nothing is written), 130 when interrupted (nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from dopasim.params import ConfigError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        self.exit(2, f"dopasim: error: {message}\n")
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"--set {text!r} is not KEY=VALUE (e.g. task.reward_prob=0.5)")
+    return key.strip(), value.strip()
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**31:
+        raise argparse.ArgumentTypeError(f"{value} must be from 0 to {2**31 - 1}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from dopasim.circuits.compiler import MODES
+
+    parser = _Parser(prog="dopasim", description="Simulate the brain's reinforcement-learning circuit "
+                     "(basal ganglia, dopamine) on Brian2, in rate or spiking mode.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="run a task on a circuit and write a run directory",
+                         description="Run TASK on a circuit; write run.json, summary.json, trials.csv "
+                         "and figures/ into --out.")
+    run.add_argument("task", help="task name (see `dopasim list`)")
+    run.add_argument("--circuit", default=None, help="circuit preset (default: the task's own, see `dopasim list`)")
+    run.add_argument("--mode", choices=MODES, default="rate", help="resolution: rate units or spiking neurons "
+                     "(default: rate)")
+    run.add_argument("--trials", type=_positive_int, default=150, help="number of trials (default: 150)")
+    run.add_argument("--seed", type=_seed, default=1, help="seed fixing the whole run (default: 1)")
+    run.add_argument("--set", dest="sets", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
+                     help="override a parameter: task.PARAM, circuit.REGION.PARAM, circuit.PROJECTION.PARAM "
+                     "or reference.PARAM (repeatable)")
+    run.add_argument("--out", type=Path, default=None, help="run directory (default: runs/TASK-MODE-seedS-TIME)")
+    run.add_argument("--quiet", action="store_true", help="no progress output")
+    sub.add_parser("list", help="list tasks, circuit presets and diseases",
+                   description="List tasks, circuit presets and diseases with one line each.")
+    return parser
+
+
+DEFAULT_CIRCUIT = {"pavlovian": "critic"}
+
+
+def _list() -> None:
+    from dopasim.circuits.presets import PRESETS
+    from dopasim.tasks import TASKS
+
+    print("tasks:")
+    for name, task in TASKS.items():
+        print(f"  {name:<20} {task.summary}")
+    print("circuit presets:")
+    for name, (_, summary) in PRESETS.items():
+        print(f"  {name:<20} {summary}")
+    print("diseases:")
+    print("  (none yet)")
+
+
+def _run(args) -> int:
+    from dopasim.experiment import check_run_args, configure, run
+
+    circuit = args.circuit or DEFAULT_CIRCUIT.get(args.task, "critic")
+    sets = dict(args.sets)
+    check_run_args(args.mode, args.trials, args.seed)
+    the_task, _, _ = configure(args.task, circuit, sets)  # every input checked before any simulation
+    out = args.out or Path("runs") / f"{args.task}-{args.mode}-seed{args.seed}-{time.strftime('%Y%m%d-%H%M%S')}"
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(f"--out {str(out)!r} exists and is not an empty directory")
+    if not args.quiet:
+        print(f"dopasim: {args.task} on '{circuit}', {args.mode} mode, {args.trials} trials "
+              f"({args.trials * the_task.duration:.0f} s simulated), seed {args.seed}", flush=True)
+    start = time.time()
+    res = run(args.task, circuit, args.mode, args.trials, args.seed, sets, progress=not args.quiet)
+    res.write(out)
+    if not args.quiet:
+        print(json.dumps(res.summary, indent=2))
+        print(f"dopasim: done in {time.time() - start:.1f} s; results in {out}/")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            _list()
+            return 0
+        return _run(args)
+    except ConfigError as err:
+        print(f"dopasim: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dopasim: interrupted; no run directory was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
