@@ -1,0 +1,83 @@
+"""The command line as outside scripts use it: exit codes, one-line errors, the run directory."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dopasim.cli import main
+
+BAD_INPUTS = {
+    "unknown task": (["run", "pavlovin"], "unknown task 'pavlovin'"),
+    "unknown parameter": (["run", "pavlovian", "--set", "task.reward_prb=0.5"], "did you mean 'reward_prob'"),
+    "unknown circuit parameter": (["run", "pavlovian", "--set", "circuit.vta.sizes=3"], "did you mean 'size'"),
+    "wrong type": (["run", "pavlovian", "--set", "task.reward_prob=lots"], "'lots' is not a valid float"),
+    "out of range": (["run", "pavlovian", "--set", "task.reward_prob=2"], "out of range"),
+    "bad mode": (["run", "pavlovian", "--mode", "spikey"], "invalid choice: 'spikey'"),
+    "zero trials": (["run", "pavlovian", "--trials", "0"], "must be at least 1"),
+    "negative trials": (["run", "pavlovian", "--trials", "-5"], "must be at least 1"),
+    "non-numeric trials": (["run", "pavlovian", "--trials", "many"], "'many' is not a whole number"),
+    "set without =": (["run", "pavlovian", "--set", "task.reward_prob"], "is not KEY=VALUE"),
+    "unknown circuit": (["run", "pavlovian", "--circuit", "nope"], "unknown circuit preset 'nope'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, tmp_path, capsys):
+    argv, message = BAD_INPUTS[case]
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stop:
+        sys.exit(main(argv + ["--out", str(out)]))
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert message in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_input_from_a_real_process_has_no_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "dopasim.cli", "run", "pavlovian", "--set", "task.nope=1",
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("dopasim: error: unknown parameter of task: 'nope'")
+    assert "Traceback" not in proc.stderr and not (tmp_path / "o").exists()
+
+
+def test_existing_output_directory_is_not_overwritten(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["run", "pavlovian", "--trials", "2", "--out", str(tmp_path)]) == 2
+    assert "not an empty directory" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_list_names_tasks_and_presets(capsys):
+    assert main(["list"]) == 0
+    text = capsys.readouterr().out
+    assert "pavlovian" in text and "critic" in text
+
+
+def test_help_everywhere():
+    for argv in (["--help"], ["run", "--help"], ["list", "--help"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 0
+
+
+def test_run_writes_the_contracted_run_directory(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", "pavlovian", "--trials", "6", "--seed", "3", "--quiet", "--out", str(out),
+                 "--set", "task.reward_prob=0.5"]) == 0
+    config = json.loads((out / "run.json").read_text())
+    assert config["seed"] == 3 and config["task"]["reward_prob"] == 0.5
+    assert set(config["versions"]) >= {"dopasim", "brian2", "numpy"}
+    summary = json.loads((out / "summary.json").read_text())
+    assert all(v is None or isinstance(v, (int, float)) for v in summary.values())
+    rows = list(csv.DictReader(open(out / "trials.csv")))
+    assert len(rows) == 6
+    assert {"trial", "reward", "da_cs", "da_us", "td_cs", "td_us"} <= set(rows[0])
+    figures = {p.name for p in (out / "figures").iterdir()}
+    assert figures == {"circuit.png", "activity.png", "dopamine_transfer.png", "value.png", "da_vs_td.png"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no partial directory left

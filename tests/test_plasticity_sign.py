@@ -1,0 +1,42 @@
+"""Three-factor rule: eligibility x dopamine deviation, checked on the critic's own synapses."""
+
+import numpy as np
+import pytest
+
+from dopasim.experiment import run
+
+
+def element_weights(res):
+    i, _, w = res.recording.final_weights["corticostriatal"]
+    cortex = res.graph.region("cortex")["params"]
+    per = 1 if res.mode == "rate" else cortex["cells_per_element"]
+    return np.array([w[i // per == k].mean() for k in range(cortex["n_elements"])])
+
+
+@pytest.mark.parametrize("mode", ["rate", "spiking"])
+def test_positive_rpe_strengthens_the_active_corticostriatal_synapses(mode):
+    res = run("pavlovian", mode=mode, n_trials=8, seed=4, progress=False)
+    w = element_weights(res)
+    start = res.graph.projection("corticostriatal")["params"]["weight"]
+    active, silent = w[:10], w[10:]  # the CS covers elements 0-9 (1 s of 100 ms elements)
+    assert active[-3:].mean() > start + 0.5  # reward bursts potentiate inputs active just before
+    assert abs(silent.mean() - start) < 0.15  # no eligibility, no change
+
+
+@pytest.mark.parametrize("mode", ["rate", "spiking"])
+def test_negative_rpe_weakens_them(mode):
+    # start with a strong prediction and never reward: the dips at the expected US depress
+    res = run("pavlovian", mode=mode, n_trials=8, seed=4, progress=False,
+              sets={"task.reward_prob": "0", "circuit.corticostriatal.weight": "20",
+                    "circuit.corticostriatal.w_init_spread": "0"})
+    w = element_weights(res)
+    assert w[7:10].mean() < 20 - 0.5
+    assert abs(w[10:].mean() - 20) < 0.15
+
+
+def test_weights_stay_within_their_bounds():
+    res = run("pavlovian", mode="rate", n_trials=5, seed=2, progress=False,
+              sets={"circuit.corticostriatal.w_max": "1.0", "circuit.corticostriatal.learning_rate": "5"})
+    _, _, w = res.recording.final_weights["corticostriatal"]
+    assert w.min() >= 0.0 and w.max() <= 1.0
+    assert w.max() == pytest.approx(1.0)  # the bound was reached, so it was tested
