@@ -1,0 +1,38 @@
+"""Schultz, Dayan & Montague (1997), Fig. 1: the dopamine burst moves from reward to cue.
+
+Runs the critic circuit on 150 Pavlovian trials with omission probes, in rate
+and in spiking mode, and plots the DA population's response at CS and US
+against the reference TD(lambda) error.
+
+    python examples/pavlovian_transfer.py [--trials 150]
+"""
+
+import argparse
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from dopasim.experiment import run  # noqa: E402
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--trials", type=int, default=150)
+args = parser.parse_args()
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
+for ax, mode in zip(axes, ("rate", "spiking")):
+    res = run("pavlovian", mode=mode, n_trials=args.trials, seed=1, progress=False,
+              sets={"task.omit_trials": f"{args.trials - 10}"})
+    tr = res.trials
+    ax.plot(tr["trial"], tr["da_cs"], ".", label="DA at CS")
+    ax.plot(tr["trial"], tr["da_us"], ".", label="DA at US")
+    ax.set_title(f"{mode}: r(DA, TD) = {res.summary['corr_da_td_cs']:.2f} (CS), "
+                 f"{res.summary['corr_da_td_us']:.2f} (US)", fontsize=9)
+    ax.set_xlabel("trial")
+    print(mode, {k: round(v, 2) for k, v in res.summary.items() if v is not None})
+axes[0].set_ylabel("DA response re baseline (Hz)")
+axes[0].legend()
+fig.tight_layout()
+fig.savefig("pavlovian_transfer.png", dpi=110)
+print("wrote pavlovian_transfer.png")

@@ -1,0 +1,14 @@
+"""The examples newcomers copy from must run."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def test_pavlovian_transfer_example_runs(tmp_path):
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "pavlovian_transfer.py"), "--trials", "12"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "pavlovian_transfer.png").stat().st_size > 10_000
