@@ -72,9 +72,22 @@ def _mark_events(ax, task):
     ax.axvline(task.us, color="#c44e52", lw=0.8, ls=":")
 
 
-def _blocks(n):
-    edges = np.unique(np.linspace(0, n, 5).astype(int))
-    return list(zip(edges[:-1], edges[1:]))
+def _legend(ax):
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
+
+
+def _plot_by_block(ax, res, t, m, ylabel, title):
+    """Mean time course of the rewarded trials in four blocks of training."""
+    edges = np.unique(np.linspace(0, len(m), 5).astype(int))
+    rewarded = res.trials["omitted"] == 0
+    for a, b, c in zip(edges[:-1], edges[1:], plt.cm.viridis(np.linspace(0, 0.9, 4))):
+        if rewarded[a:b].any():
+            ax.plot(t, m[a:b][rewarded[a:b]].mean(axis=0), color=c, label=f"trials {a}-{b - 1}")
+    _mark_events(ax, res.task)
+    ax.set_xlabel("time in trial (s)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
 
 
 def activity(res, path):
@@ -115,17 +128,12 @@ def dopamine_transfer(res, path, region="vta"):
     ax1.set_xlabel("time in trial (s)")
     ax1.set_ylabel("trial")
     ax1.set_title("dopamine across training")
-    for (a, b), c in zip(_blocks(len(m)), plt.cm.viridis(np.linspace(0, 0.9, 4))):
-        ax2.plot(t, m[a:b][res.trials["omitted"][a:b] == 0].mean(axis=0), color=c, label=f"trials {a}-{b - 1}")
+    _plot_by_block(ax2, res, t, m, "DA rate (Hz)", "burst moves from US (red) to CS (blue)")
     omitted = res.trials["omitted"] == 1
     if omitted[len(m) // 2:].any():
         late = np.flatnonzero(omitted)[np.flatnonzero(omitted) >= len(m) // 2]
         ax2.plot(t, m[late].mean(axis=0), color="k", ls="--", label="omitted (late)")
-    _mark_events(ax2, res.task)
-    ax2.set_xlabel("time in trial (s)")
-    ax2.set_ylabel("DA rate (Hz)")
-    ax2.set_title("burst moves from US (red) to CS (blue)")
-    ax2.legend(fontsize=8)
+    _legend(ax2)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -134,13 +142,8 @@ def dopamine_transfer(res, path, region="vta"):
 def value(res, path, region="ventral_striatum"):
     t, m = _trial_matrix(res, region)
     fig, ax = plt.subplots(figsize=(6, 4))
-    for (a, b), c in zip(_blocks(len(m)), plt.cm.viridis(np.linspace(0, 0.9, 4))):
-        ax.plot(t, m[a:b].mean(axis=0), color=c, label=f"trials {a}-{b - 1}")
-    _mark_events(ax, res.task)
-    ax.set_xlabel("time in trial (s)")
-    ax.set_ylabel("ventral striatal rate = value (Hz)")
-    ax.set_title("learned value over the CS-US interval")
-    ax.legend(fontsize=8)
+    _plot_by_block(ax, res, t, m, "ventral striatal rate = value (Hz)", "learned value over the CS-US interval")
+    _legend(ax)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
