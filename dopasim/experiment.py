@@ -128,7 +128,7 @@ def run(task="pavlovian", circuit="critic", mode: str = "rate", n_trials: int = 
     trials = the_task.trials(n_trials, rng)
     signals = the_task.signals(trials)
     rec = simulate(graph, mode, signals, signal_dt=0.001, duration=n_trials * the_task.duration,
-                   seed=seed, progress=progress, build_dir=build_dir)
+                   seed=seed, progress=progress, build_dir=build_dir, trial_s=the_task.duration)
     table = dict(trials)
     table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
     step_ms = graph.region("cortex")["params"]["element_ms"]

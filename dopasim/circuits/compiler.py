@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,6 +208,27 @@ def _build(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, dura
     return net, groups, synapses, monitors
 
 
+def _progress_bar(trial_s: float) -> str:
+    """C++ body of Brian2's standalone report function: a bar on stderr, in trials.
+
+    A standalone run cannot call back into Python, so the bar is drawn by the
+    generated code itself, once per report period.
+    """
+    return f"""
+    const int width = 30;
+    const int filled = (int)(completed * width);
+    const double trial_s = {trial_s!r};
+    std::cerr << "\\r  [" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+              << (int)(completed * 100.) << "%  trial " << (int)(completed * duration / trial_s + 0.5)
+              << "/" << (int)(duration / trial_s + 0.5) << "  " << (int)elapsed << " s";
+    if (completed > 0.0 && completed < 1.0)
+        std::cerr << ", ~" << (int)((1 - completed) / completed * elapsed + 0.5) << " s left   ";
+    if (completed >= 1.0)
+        std::cerr << std::endl;
+    std::cerr << std::flush;
+    """
+
+
 def default_build_dir(mode: str) -> Path:
     root = os.environ.get("DOPASIM_BUILD_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dopasim")
@@ -232,11 +254,13 @@ def _standalone(directory: Path):
 
 
 def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, duration: float,
-             seed: int, progress: bool = True, build_dir: Path | None = None) -> Recording:
+             seed: int, progress: bool = True, build_dir: Path | None = None,
+             trial_s: float | None = None) -> Recording:
     """Run ``graph`` at resolution ``mode`` for ``duration`` seconds of the task's signals.
 
     ``signals`` maps signal names to arrays sampled every ``signal_dt`` seconds.
     One ``seed`` fixes every random draw (initial weights, Poisson input, noise).
+    With ``progress``, a bar (in trials of ``trial_s``) is drawn on stderr.
     """
     _check_mode(mode)
     graph.validate()
@@ -250,7 +274,10 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
         net, groups, synapses, monitors = _build(graph, mode, signals, signal_dt, duration)
-        net.run(duration * b2.second, report="text" if progress else None, report_period=5 * b2.second)
+        report = _progress_bar(trial_s or duration) if progress else None
+        net.run(duration * b2.second, report=report, report_period=1 * b2.second)
+        if progress:
+            print(f"  compiling C++ in {directory} (changed files only)", file=sys.stderr, flush=True)
         device.build(directory=str(directory), compile=True, run=True, with_output=progress)
         rec = Recording(mode=mode, duration=duration,
                         sizes={r: len(g) for r, g in groups.items()},
