@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dopasim.circuits.compiler import MODES, Recording, simulate
+from dopasim.circuits.compiler import Recording, check_mode, simulate
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.presets import make_circuit
 from dopasim.models.td import REFERENCE_PARAMS
@@ -80,8 +80,7 @@ def _plain(x):
 
 
 def check_run_args(mode: str, n_trials, seed) -> None:
-    if mode not in MODES:
-        raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+    check_mode(mode)
     if isinstance(n_trials, bool) or not isinstance(n_trials, int) or not 1 <= n_trials <= MAX_TRIALS:
         raise ConfigError(f"trials={n_trials!r} must be a whole number from 1 to {MAX_TRIALS}")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:

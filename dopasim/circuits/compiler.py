@@ -73,7 +73,7 @@ class Recording:
         return starts[: len(binned)], binned
 
 
-def _check_mode(mode: str) -> None:
+def check_mode(mode: str) -> None:
     if mode not in MODES:
         raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
 
@@ -106,7 +106,7 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
     return body + f"drive = {' '.join(terms)} : Hz\n" + currents, namespace
 
 
-def _build(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, duration: float):
+def _build(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float):
     import brian2 as b2
 
     groups, monitors, synapses = {}, {}, {}
@@ -262,7 +262,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     One ``seed`` fixes every random draw (initial weights, Poisson input, noise).
     With ``progress``, a bar (in trials of ``trial_s``) is drawn on stderr.
     """
-    _check_mode(mode)
+    check_mode(mode)
     graph.validate()
     import brian2 as b2
 
@@ -273,7 +273,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     with _standalone(directory) as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
-        net, groups, synapses, monitors = _build(graph, mode, signals, signal_dt, duration)
+        net, groups, synapses, monitors = _build(graph, mode, signals, signal_dt)
         report = _progress_bar(trial_s or duration) if progress else None
         net.run(duration * b2.second, report=report, report_period=1 * b2.second)
         if progress:
