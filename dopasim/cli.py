@@ -5,7 +5,8 @@
     dopasim list
 
 Exit status 0 on success, 2 on bad input (one line naming the bad value and the
-valid ones; nothing is written), 130 when interrupted (nothing is written).
+valid ones; nothing is written), 1 when the simulation cannot be built or run,
+130 when interrupted (nothing is written).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from dopasim.circuits.compiler import SimulationError
 from dopasim.params import ConfigError
 
 
@@ -131,6 +133,9 @@ def main(argv=None) -> int:
     except ConfigError as err:
         print(f"dopasim: error: {err}", file=sys.stderr)
         return 2
+    except SimulationError as err:
+        print(f"dopasim: simulation failed: {str(err).splitlines()[0]}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("dopasim: interrupted; no run directory was written", file=sys.stderr)
         return 130

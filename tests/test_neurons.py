@@ -16,3 +16,22 @@ def test_population_rate_equals_its_drive_in_both_modes(mode):
     for name, drive in drives.items():
         _, rate = rec.population_rate(name)
         assert rate[50:].mean() == pytest.approx(drive, abs=1.0)
+
+
+def test_compiled_circuit_is_plain_brian2_on_the_runtime_device():
+    # the graph layer only builds Brian2 objects: the same network runs without the standalone device
+    import brian2 as b2
+    import numpy as np
+
+    from dopasim.circuits import make_circuit
+    from dopasim.circuits.compiler import build_network
+
+    b2.prefs.codegen.target = "numpy"
+    b2.defaultclock.dt = 1 * b2.ms
+    signals = {"cs": np.full(300, -1.0), "reward": np.r_[np.zeros(100), np.ones(50), np.zeros(150)]}
+    net, groups, synapses, monitors = build_network(make_circuit("critic"), "rate", signals, 0.001)
+    net.run(300 * b2.ms)
+    vta = monitors["rates_vta"].rate[:].mean(axis=0) / b2.Hz
+    t = monitors["rates_vta"].t[:] / b2.second
+    assert vta[(t > 0.06) & (t < 0.1)].mean() == pytest.approx(5.0, abs=0.3)  # tonic, after rising from 0
+    assert vta[(t > 0.1) & (t < 0.3)].max() > 10.0  # an unpredicted reward bursts

@@ -106,7 +106,18 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
     return body + f"drive = {' '.join(terms)} : Hz\n" + currents, namespace
 
 
-def _build(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float):
+class SimulationError(RuntimeError):
+    """The simulation could not be built or run (not the user's input)."""
+
+
+def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float):
+    """The graph as plain Brian2 objects on the current device.
+
+    Returns ``(network, groups, synapses, monitors)``: dicts keyed by region,
+    projection and monitor name, so a user can add monitors or run the network
+    on any Brian2 device. ``signals`` maps the task's signal names to arrays
+    sampled every ``signal_dt`` seconds (see :func:`simulate`).
+    """
     import brian2 as b2
 
     groups, monitors, synapses = {}, {}, {}
@@ -273,12 +284,16 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     with _standalone(directory) as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
-        net, groups, synapses, monitors = _build(graph, mode, signals, signal_dt)
+        net, groups, synapses, monitors = build_network(graph, mode, signals, signal_dt)
         report = _progress_bar(trial_s or duration) if progress else None
         net.run(duration * b2.second, report=report, report_period=1 * b2.second)
         if progress:
             print(f"  compiling C++ in {directory} (changed files only)", file=sys.stderr, flush=True)
-        device.build(directory=str(directory), compile=True, run=True, with_output=progress)
+        try:
+            device.build(directory=str(directory), compile=True, run=True, with_output=progress)
+        except RuntimeError as err:
+            raise SimulationError(f"the C++ standalone build or run failed in {directory} ({err}); "
+                                  "Brian2 needs a working g++ and make") from err
         rec = Recording(mode=mode, duration=duration,
                         sizes={r: len(g) for r, g in groups.items()},
                         kinds={r: graph.region(r)["kind"] for r in groups})
