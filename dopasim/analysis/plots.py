@@ -105,6 +105,13 @@ def activity(res, path):
                 sel = (t >= t0) & (t < t0 + task.duration)
                 ax.plot(t[sel] - t0, i[sel], "|", ms=2, color=KIND_COLOURS.get(rec.kinds[region], "k"))
                 ax.set_ylabel(f"{region}\ncell", fontsize=8)
+            elif rec.kinds[region] in ("input", "cortex"):
+                # stimulus representations: each recorded unit's rate, the rate-mode analogue of a raster
+                tt, r = rec.rates[region]
+                sel = (tt >= t0) & (tt < t0 + task.duration)
+                ax.imshow(r[:, sel], aspect="auto", origin="lower", cmap="Greys", interpolation="nearest",
+                          extent=[0, task.duration, 0, len(r)])
+                ax.set_ylabel(f"{region}\nunit", fontsize=8)
             else:
                 tt, r = rec.rates[region]
                 sel = (tt >= t0) & (tt < t0 + task.duration)
