@@ -21,6 +21,7 @@ BAD_INPUTS = {
     "non-numeric trials": (["run", "pavlovian", "--trials", "many"], "'many' is not a whole number"),
     "set without =": (["run", "pavlovian", "--set", "task.reward_prob"], "is not KEY=VALUE"),
     "unknown circuit": (["run", "pavlovian", "--circuit", "nope"], "unknown circuit preset 'nope'"),
+    "circuit unfit for the task": (["run", "pavlovian", "--circuit", "selection"], "lacks cortex, reward"),
 }
 
 

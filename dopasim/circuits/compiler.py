@@ -51,6 +51,9 @@ class Recording:
     duration: float
     sizes: dict[str, int]
     kinds: dict[str, str]
+    channels: dict[str, int] = field(default_factory=dict)
+    #: rate mode: which units of each region were recorded
+    recorded: dict[str, np.ndarray] = field(default_factory=dict)
     spikes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     rates: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
@@ -59,18 +62,29 @@ class Recording:
 
     def population_rate(self, region: str, bin_s: float = RECORD_DT_MS / 1000) -> tuple[np.ndarray, np.ndarray]:
         """Mean rate of ``region`` (Hz) in bins of ``bin_s``: (bin starts, rate)."""
+        t, rates = self.channel_rates(region, bin_s, by_channel=False)
+        return t, rates[0]
+
+    def channel_rates(self, region: str, bin_s: float = RECORD_DT_MS / 1000,
+                      by_channel: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Mean rate (Hz) of each channel of ``region`` in bins of ``bin_s``: (bin starts, channels x bins)."""
+        k = self.channels.get(region, 1) if by_channel else 1
         n_bins = int(round(self.duration / bin_s))
         starts = np.arange(n_bins) * bin_s
         if region in self.spikes:
-            _, times = self.spikes[region]
-            counts = np.bincount(np.minimum((times / bin_s).astype(int), n_bins - 1), minlength=n_bins)
-            return starts, counts / (self.sizes[region] * bin_s)
+            cells, times = self.spikes[region]
+            per = self.sizes[region] // k
+            b = np.minimum((times / bin_s).astype(int), n_bins - 1)
+            counts = np.zeros((k, n_bins))
+            np.add.at(counts, (np.minimum(cells // per, k - 1), b), 1)
+            return starts, counts / (per * bin_s)
         t, r = self.rates[region]
-        mean = r.mean(axis=0)
+        channel = self.recorded[region] * k // self.sizes[region]
+        mean = np.array([r[channel == c].mean(axis=0) for c in range(k)])
         step = max(1, int(round(bin_s / (t[1] - t[0])))) if len(t) > 1 else 1
-        usable = (len(mean) // step) * step
-        binned = mean[:usable].reshape(-1, step).mean(axis=1)
-        return starts[: len(binned)], binned
+        usable = (mean.shape[1] // step) * step
+        binned = mean[:, :usable].reshape(k, -1, step).mean(axis=2)
+        return starts[: binned.shape[1]], binned
 
 
 def check_mode(mode: str) -> None:
@@ -155,23 +169,30 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
         if mode == "spiking":
             monitors[f"spikes_{region}"] = b2.SpikeMonitor(group, name=f"spikes_{region}")
         else:
-            record = np.linspace(0, n - 1, min(n, RATE_SAMPLE)).astype(int)
+            # evenly spaced units: with at most RATE_SAMPLE channels every channel is sampled
+            record = np.unique(np.linspace(0, n - 1, min(n, RATE_SAMPLE)).astype(int))
             monitors[f"rates_{region}"] = b2.StateMonitor(group, "rate", record=record, dt=record_dt,
                                                           name=f"rates_{region}")
 
     pools = {}
     for name, source, target, attrs in graph.projections():
         p = attrs["params"]
+        focused = p["topology"] == "channel"
+        k = graph.channels(source) if focused else 1
+        per_src, per_tgt = len(groups[source]) // k, len(groups[target]) // k
         if _pooled(mode, attrs):
+            # the mean rate of the source (per channel if focused), computed once per step
             var = "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
-            if source not in pools:
-                pool = b2.NeuronGroup(1, "mean_rate : Hz", name=f"{source}_mean")
-                pooling = b2.Synapses(groups[source], pool, "mean_rate_post = rate_pre / N_pre : Hz (summed)",
-                                      name=f"{source}_pooling")
-                pooling.connect()
-                pools[source] = (pool, pooling)
+            key = (source, k)
+            if key not in pools:
+                label = f"{source}_mean" if k == 1 else f"{source}_channel_mean"
+                pool = b2.NeuronGroup(k, "mean_rate : Hz", name=label)
+                pooling = b2.Synapses(groups[source], pool, "mean_rate_post = rate_pre / N_incoming : Hz (summed)",
+                                      name=f"{label}_pooling")
+                pooling.connect(j=f"i // {per_src}")
+                pools[key] = (pool, pooling)
             setattr(groups[target], f"{var}_in",
-                    b2.linked_var(pools[source][0], "mean_rate", index=np.zeros(len(groups[target]), dtype=int)))
+                    b2.linked_var(pools[key][0], "mean_rate", index=np.arange(len(groups[target])) // per_tgt))
             continue
         var = "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
         ns = {"tau_syn": p["tau_ms"] * b2.ms, "weight": p["weight"]}
@@ -196,14 +217,15 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
         syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
                           on_post=on_post or None, namespace=ns, name=name, **kwargs)
+        condition = f"i // {per_src} == j // {per_tgt}" if focused else None
         if p["p"] >= 1.0:
-            syn.connect()
+            syn.connect(condition=condition)
         else:
-            syn.connect(p=p["p"])
+            syn.connect(condition=condition, p=p["p"])
         if attrs["rule"] == "three_factor":
             syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
             syn.run_regularly(WEIGHT_UPDATE, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
-            if p["p"] >= 1.0:
+            if p["p"] >= 1.0 and not focused:
                 n_syn = len(groups[source]) * len(groups[target])
                 monitors[f"weights_{name}"] = b2.StateMonitor(
                     syn, "w", record=np.arange(min(n_syn, WEIGHT_SAMPLE)),
@@ -296,13 +318,15 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
                                   "Brian2 needs a working g++ and make") from err
         rec = Recording(mode=mode, duration=duration,
                         sizes={r: len(g) for r, g in groups.items()},
-                        kinds={r: graph.region(r)["kind"] for r in groups})
+                        kinds={r: graph.region(r)["kind"] for r in groups},
+                        channels={r: graph.channels(r) for r in groups})
         for key, mon in monitors.items():
             kind, _, name = key.partition("_")
             if kind == "spikes":
                 rec.spikes[name] = (np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second))
             elif kind == "rates":
                 rec.rates[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz))
+                rec.recorded[name] = np.asarray(mon.record)
             else:
                 rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
         for name, syn in synapses.items():

@@ -36,6 +36,8 @@ PROJECTION_PARAMS = {
     "tau_ms": Param(5.0, "synaptic time constant", low=0.0, low_inclusive=False, unit="ms"),
     "delay_ms": Param(0.0, "axonal delay (spiking mode only)", low=0.0, unit="ms"),
     "p": Param(1.0, "connection probability", low=0.0, high=1.0, low_inclusive=False),
+    "topology": Param("all", "all: every cell to every cell (diffuse); channel: channel k to channel k "
+                      "(focused)", choices=("all", "channel")),
 }
 
 
@@ -137,12 +139,21 @@ class CircuitGraph:
         if not self.graph.nodes:
             raise ConfigError(f"circuit {self.name!r} has no regions")
         for name, attrs in self.graph.nodes(data=True):
-            resolve(f"circuit.{name}", REGIONS[attrs["region"]].params, attrs["params"])
+            spec = REGIONS[attrs["region"]]
+            params = resolve(f"circuit.{name}", spec.params, attrs["params"])
+            if not spec.is_input and params["size"] % params["channels"]:
+                raise ConfigError(f"circuit.{name}: size={params['size']} does not split into "
+                                  f"channels={params['channels']} equal channels")
         for name, source, target, attrs in self.projections():
             src_kind = self.graph.nodes[source]["kind"]
             tgt = REGIONS[self.graph.nodes[target]["region"]]
             if tgt.is_input:
                 raise ConfigError(f"projection {name!r}: {target!r} is an input region and takes no projections")
+            if attrs["params"]["topology"] == "channel":
+                k_src, k_tgt = (self.channels(end) for end in (source, target))
+                if k_src != k_tgt:
+                    raise ConfigError(f"projection {name!r} is channel-to-channel but {source!r} has {k_src} "
+                                      f"channels and {target!r} has {k_tgt}")
             if attrs["sign"] == "dopamine" and src_kind != "dopamine":
                 raise ConfigError(f"projection {name!r}: only a dopamine region can send a dopamine projection, "
                                   f"and {source!r} is a {src_kind} region")
@@ -157,6 +168,10 @@ class CircuitGraph:
             if n > 1:
                 raise ConfigError(f"region {region!r} receives {n} dopamine projections; at most one is allowed")
         return self
+
+    def channels(self, region: str) -> int:
+        attrs = self.region(region)
+        return REGIONS[attrs["region"]].channels(attrs["params"])
 
     def dopamine_source(self, target: str) -> str | None:
         for _, source, attrs in self.incoming(target):

@@ -61,7 +61,14 @@ class Pavlovian:
         except ValueError:
             raise ConfigError(f"task.omit_trials={text!r} must be comma-separated trial numbers") from None
 
+    #: regions the task reads from or drives
+    needs = ("cortex", "reward", "ventral_striatum", "vta")
+
     def check_circuit(self, graph) -> None:
+        missing = [r for r in self.needs if r not in graph.regions()]
+        if missing:
+            raise ConfigError(f"task pavlovian needs a circuit with the regions {', '.join(self.needs)}; "
+                              f"circuit {graph.name!r} lacks {', '.join(missing)} (try --circuit critic)")
         cortex = graph.region("cortex")["params"]
         span = cortex["n_elements"] * cortex["element_ms"]
         if span < self.p["cs_us_interval_ms"]:

@@ -17,12 +17,20 @@ KINDS = ("input", "cortex", "striatum", "dopamine", "pallidum", "thalamus", "hip
 
 
 def population_params(size: int, tau_ms: float, baseline_hz: float) -> dict[str, Param]:
-    """Parameters every simulated (non-input) population has."""
+    """Parameters every simulated (non-input) population has.
+
+    ``channels`` splits the population into equal action channels (Gurney,
+    Prescott & Redgrave 2001); a projection with ``topology="channel"`` connects
+    channel k only to channel k. ``baseline_hz`` may be negative: a threshold
+    the input must exceed before the cells fire.
+    """
     return {
         "size": Param(size, "number of neurons (rate units in rate mode)", low=1, high=100_000),
+        "channels": Param(1, "number of action channels the cells are split into", low=1, high=1000),
         "tau_ms": Param(tau_ms, "membrane (spiking) or rate (rate mode) time constant",
                         low=0.0, low_inclusive=False, high=1000.0, unit="ms"),
-        "baseline_hz": Param(baseline_hz, "tonic drive: the rate with no input", low=0.0, high=200.0, unit="Hz"),
+        "baseline_hz": Param(baseline_hz, "tonic drive: the rate with no input (negative: a threshold)",
+                             low=-500.0, high=500.0, unit="Hz"),
         "max_rate_hz": Param(200.0, "ceiling of the rate-mode transfer function", low=1.0, high=1000.0, unit="Hz"),
     }
 
@@ -49,7 +57,13 @@ class RegionType:
     def size(self, params: dict) -> int:
         return self.input_size(params) if self.is_input else params["size"]
 
+    def channels(self, params: dict) -> int:
+        return params.get("channels", 1)
 
-from dopasim.circuits.regions import cortex, reward, striatum, vta  # noqa: E402
 
-REGIONS: dict[str, RegionType] = {r.name: r for r in (cortex.REGION, reward.REGION, striatum.REGION, vta.REGION)}
+from dopasim.circuits.regions import (  # noqa: E402
+    cortex, gpe, gpi, reward, salience, stn, striatum, thalamus, vta)
+
+REGIONS: dict[str, RegionType] = {r.name: r for r in (
+    cortex.REGION, reward.REGION, salience.REGION, striatum.REGION, vta.REGION,
+    gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION)}

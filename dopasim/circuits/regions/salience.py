@@ -1,0 +1,30 @@
+"""Cortical salience input: one channel per action, each with its own rate.
+
+The input of Gurney, Prescott & Redgrave (2001): the salience of each competing
+action, as the firing rate of that channel's cortical cells (Poisson in spiking
+mode). The task's ``salience`` signal holds one value per channel, 0 to 1,
+scaled by ``peak_rate_hz``.
+"""
+
+from dopasim.circuits.regions import RegionType
+from dopasim.params import Param
+
+
+def _rate(params: dict, signal: str) -> str:
+    return f"{params['peak_rate_hz']}*Hz * {signal}(t, i // {params['cells_per_channel']})"
+
+
+REGION = RegionType(
+    name="salience",
+    kind="cortex",
+    summary="per-channel cortical salience of competing actions (Gurney et al. 2001)",
+    params={
+        "channels": Param(3, "number of action channels", low=1, high=1000),
+        "cells_per_channel": Param(20, "cells carrying each channel", low=1, high=10_000),
+        "peak_rate_hz": Param(100.0, "rate for a salience of 1", low=0.0, high=1000.0, unit="Hz"),
+    },
+    input_rate=_rate,
+    signal="salience",
+    input_size=lambda p: p["channels"] * p["cells_per_channel"],
+    rate_mode_params=lambda p: {**p, "cells_per_channel": 1},
+)
