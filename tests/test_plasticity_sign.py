@@ -40,3 +40,42 @@ def test_weights_stay_within_their_bounds():
     _, _, w = res.recording.final_weights["corticostriatal"]
     assert w.min() >= 0.0 and w.max() <= 1.0
     assert w.max() == pytest.approx(1.0)  # the bound was reached, so it was tested
+
+
+def with_go_and_nogo(sets):
+    """The critic plus D1 and D2 cells that receive the same cortex and dopamine (Frank 2005)."""
+    from dopasim.circuits import make_circuit
+    from dopasim.circuits.compiler import simulate
+    from dopasim.experiment import configure
+
+    task, _, _ = configure("pavlovian", "critic", sets)
+    g = make_circuit("critic")
+    for key, value in sets.items():
+        if key.startswith("circuit."):
+            g.set(key[len("circuit."):], value)
+    for receptor in ("d1", "d2"):
+        g.add_region(f"striatum_{receptor}", "striatum", size=40, dopamine_receptor=receptor)
+        g.add_projection(f"cortex_{receptor}", "cortex", f"striatum_{receptor}", "excitatory",
+                         rule="three_factor", weight=5.0, w_init_spread=0.0, post="rate")
+        g.add_projection(f"dopamine_{receptor}", "vta", f"striatum_{receptor}", "dopamine", tau_ms=20.0)
+    trials = task.trials(8, np.random.default_rng(4))
+    return simulate(g, "rate", task.signals(trials), 0.001, 8 * task.duration, seed=4, progress=False)
+
+
+def cs_weights(rec, projection):
+    i, _, w = rec.final_weights[projection]
+    return w[i < 10].mean()  # elements 0-9 carry the CS
+
+
+def test_bursts_potentiate_d1_and_depress_d2_synapses():
+    rec = with_go_and_nogo({})  # unpredicted rewards: bursts
+    assert cs_weights(rec, "cortex_d1") > 5.0 + 0.1
+    assert cs_weights(rec, "cortex_d2") < 5.0 - 0.1
+
+
+def test_dips_depress_d1_and_potentiate_d2_synapses():
+    # a strong prediction, never rewarded: dips at the expected US
+    rec = with_go_and_nogo({"task.reward_prob": "0", "circuit.corticostriatal.weight": "20",
+                            "circuit.corticostriatal.w_init_spread": "0"})
+    assert cs_weights(rec, "cortex_d1") < 5.0 - 0.1
+    assert cs_weights(rec, "cortex_d2") > 5.0 + 0.1

@@ -211,7 +211,9 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
             on_post = post_code
             tonic = graph.region(graph.dopamine_source(target))["params"]["baseline_hz"]
+            receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
             ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms,
+                      dopamine_sign=-1.0 if receptor == "d2" else 1.0,
                       post_ref=p["post_ref_hz"] * b2.Hz, learning_rate=p["learning_rate"] * b2.second,
                       dopamine_tonic=tonic * b2.Hz, w_max=p["w_max"], spread=p["w_init_spread"])
             kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")

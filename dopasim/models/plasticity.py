@@ -77,4 +77,6 @@ delig/dt = (tag2 - elig) / elig_tau : Hz (clock-driven)
     return model, "tag += post_trace / post_ref", "post_trace += 1 / tag_tau"
 
 
-WEIGHT_UPDATE = "w = clip(w + learning_rate * elig * (dopamine_post - dopamine_tonic) * dt, 0, w_max)"
+#: ``dopamine_sign`` is +1 at D1 targets and -1 at D2 targets (opponent plasticity, Frank 2005)
+WEIGHT_UPDATE = ("w = clip(w + learning_rate * elig * dopamine_sign * (dopamine_post - dopamine_tonic) * dt, "
+                 "0, w_max)")
