@@ -9,7 +9,11 @@ TASKS = {Pavlovian.name: Pavlovian}
 
 
 def make(name: str, **params):
-    """The task called ``name`` with its parameters checked."""
+    """The task called ``name`` with its parameters checked: a ``gymnasium.Env``.
+
+    >>> from gymnasium.utils.env_checker import check_env
+    >>> check_env(make("pavlovian", reward_prob=0.8).unwrapped)
+    """
     if name not in TASKS:
         raise unknown_name("task", name, TASKS)
     return TASKS[name](**params)

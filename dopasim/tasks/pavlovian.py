@@ -8,6 +8,13 @@ burst at the reward; with training the burst moves to the CS, a predicted
 reward evokes little, and an omitted one a pause (Schultz, Dayan & Montague
 1997; Schultz 1998).
 
+The task is also a ``gymnasium.Env`` for agents that act in discrete time: a
+step is one ``step_ms`` (by default the circuit's serial-compound element),
+observation 0 is the time before the CS, 1..n the CS steps, n+1 the time after
+the US (terminal); the one action does nothing; the reward arrives on the step
+into n+1. ``reset(options={"reward": r})`` replays a given outcome, which is how
+the reference learner sees the circuit's very trials.
+
 Trial table columns: ``trial``, ``reward`` (magnitude delivered, 0 if none),
 ``omitted`` (1 if the reward was withheld), ``da_baseline`` (DA rate before the
 CS, Hz), ``da_cs`` and ``da_us`` (DA population rate in the windows after CS and
@@ -18,7 +25,9 @@ the same events), ``ref_value_us`` (its value of the last CS state).
 
 from __future__ import annotations
 
+import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
 
 from dopasim.models.td import TDLambda
 from dopasim.params import ConfigError, Param, resolve
@@ -26,7 +35,8 @@ from dopasim.params import ConfigError, Param, resolve
 SIGNAL_DT = 0.001  # s
 
 
-class Pavlovian:
+class Pavlovian(gym.Env):
+    metadata = {"render_modes": []}
     name = "pavlovian"
     summary = "CS -> reward after a delay; DA burst transfers from US to CS (Schultz et al. 1997)"
     params = {
@@ -38,6 +48,8 @@ class Pavlovian:
         "reward_magnitude": Param(1.0, "reward size (scales the reward input rate)", low=0.0, high=100.0),
         "omit_trials": Param("", "comma-separated trial numbers whose reward is withheld (probes)"),
         "window_ms": Param(300.0, "length of the DA response windows after CS and US", low=10.0, unit="ms"),
+        "step_ms": Param(100.0, "time step of the Gymnasium view (the circuit run uses the cortex element)",
+                         low=1.0, unit="ms"),
     }
 
     def __init__(self, **params):
@@ -53,6 +65,39 @@ class Pavlovian:
             raise ConfigError(f"task.cs_onset_ms={p['cs_onset_ms']:.0f} leaves no room for the "
                               f"{p['window_ms']:.0f} ms baseline window before the CS")
         self.omit = self._parse_trials(p["omit_trials"])
+        self.n_steps = max(1, int(round(p["cs_us_interval_ms"] / p["step_ms"])))
+        self.observation_space = spaces.Discrete(self.n_steps + 2)
+        self.action_space = spaces.Discrete(1)
+        self._state, self._reward, self._episode = 0, 0.0, -1
+
+    # -- Gymnasium view ---------------------------------------------------
+    def reset(self, *, seed=None, options=None):
+        """Start a trial: rewarded with ``reward_prob`` unless an omission probe, or as ``options["reward"]``.
+
+        A ``seed`` starts a fresh session: the draws and the trial numbering restart.
+        """
+        super().reset(seed=seed)
+        self._episode = 0 if seed is not None else self._episode + 1
+        if options and "reward" in options:
+            self._reward = float(options["reward"])
+        elif self._episode in self.omit or self.np_random.random() >= self.p["reward_prob"]:
+            self._reward = 0.0
+        else:
+            self._reward = self.p["reward_magnitude"]
+        self._state = 0
+        return self._state, {"trial": self._episode}
+
+    def step(self, action):
+        if not self.action_space.contains(action):
+            raise ValueError(f"action {action!r} is not in {self.action_space}")
+        if self._state > self.n_steps:
+            raise RuntimeError("the trial has ended; call reset()")
+        self._state += 1
+        done = self._state == self.n_steps + 1
+        reward = self._reward if done else 0.0
+        return self._state, reward, done, False, {"trial": self._episode}
+
+    # -- the circuit's session ---------------------------------------------
 
     @staticmethod
     def _parse_trials(text: str) -> set[int]:
@@ -115,17 +160,25 @@ class Pavlovian:
 
     def reference(self, trials: dict[str, np.ndarray], step_ms: float, alpha: float, lam: float,
                   gamma: float) -> dict[str, np.ndarray]:
-        """Tabular TD(lambda) on the same trials, one state per serial-compound element.
+        """Tabular TD(lambda) on the same trials, played through the Gymnasium view.
 
-        State 0 is the time before the CS (no stimulus, value held at 0); states
-        1..n are the CS elements up to the US; the reward arrives on leaving state n.
+        One state per ``step_ms`` (the circuit's serial-compound element). State 0
+        is the time before the CS (no stimulus, value held at 0); states 1..n are
+        the CS steps; the reward arrives on leaving state n.
         """
-        n = max(1, int(round(self.p["cs_us_interval_ms"] / step_ms)))
+        env = Pavlovian(**{**self.p, "step_ms": step_ms})
+        n = env.n_steps
         td = TDLambda(n + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0])
         td_cs, td_us, v_us = [], [], []
         for r in trials["reward"]:
             v_us.append(td.values[n])
-            errors = td.episode(list(range(n + 1)), [0.0] * n + [float(r)])
+            state, _ = env.reset(options={"reward": r})
+            states, rewards, done = [], [], False
+            while not done:
+                states.append(state)
+                state, reward, done, _, _ = env.step(0)
+                rewards.append(reward)
+            errors = td.episode(states, rewards)
             td_cs.append(errors[0])
             td_us.append(errors[n])
         return {"td_cs": np.array(td_cs), "td_us": np.array(td_us), "ref_value_us": np.array(v_us)}
