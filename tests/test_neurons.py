@@ -37,3 +37,26 @@ def test_compiled_circuit_is_plain_brian2_on_the_runtime_device():
     t = monitors["rates_vta"].t[:] / b2.second
     assert vta[(t > 0.06) & (t < 0.1)].mean() == pytest.approx(5.0, abs=0.3)  # tonic, after rising from 0
     assert vta[(t > 0.1) & (t < 0.3)].max() > 10.0  # an unpredicted reward bursts
+
+
+def test_drive_noise_makes_cells_fluctuate_around_the_same_mean():
+    import numpy as np
+
+    g = CircuitGraph("noisy")
+    g.add_region("quiet", "vta", size=50, baseline_hz=20.0)
+    g.add_region("noisy", "vta", size=50, baseline_hz=20.0, noise_hz=5.0)
+    rec = simulate(g, "rate", {}, signal_dt=0.001, duration=4.0, seed=3, progress=False)
+    for name, sd in (("quiet", 0.0), ("noisy", 5.0)):
+        _, rates = rec.rates[name]
+        late = rates[:, 50:]
+        assert late.mean() == pytest.approx(20.0, abs=0.5)
+        # the rate unit low-passes the fluctuation: sd x sqrt(tau_noise / (tau_noise + tau)) = 0.85 sd
+        assert late.std(axis=1).mean() == pytest.approx(0.85 * sd, abs=0.8)
+    assert not np.allclose(rec.rates["noisy"][1][0], rec.rates["noisy"][1][1])  # independent per cell
+
+
+def test_drive_noise_keeps_the_spiking_mean_rate():
+    g = CircuitGraph("noisy")
+    g.add_region("noisy", "vta", size=200, baseline_hz=20.0, noise_hz=5.0)
+    rec = simulate(g, "spiking", {}, signal_dt=0.001, duration=3.0, seed=3, progress=False)
+    assert rec.population_rate("noisy")[1][50:].mean() == pytest.approx(20.0, abs=1.5)

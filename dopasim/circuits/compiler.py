@@ -114,6 +114,10 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
             terms.append(f"+ {var}")
         elif attrs["sign"] == "inhibitory":
             terms.append(f"- {var}")
+    if params["noise_hz"] > 0:  # only then, so noiseless circuits keep their code
+        terms.append("+ noise")
+        currents += neurons.DRIVE_NOISE
+        namespace.update(noise_sd=params["noise_hz"] * b2.Hz, noise_tau=params["noise_tau_ms"] * b2.ms)
     body = neurons.RATE_UNIT if mode == "rate" else neurons.LIF
     if mode == "spiking":
         namespace.update(neurons.LIF_NAMESPACE)

@@ -42,6 +42,10 @@ LIF_THRESHOLD = "v > V_THRESHOLD"
 LIF_RESET = "v = V_RESET"
 
 
+#: an Ornstein-Uhlenbeck fluctuation of the drive (Hz), independent per cell, in both modes
+DRIVE_NOISE = "dnoise/dt = -noise / noise_tau + noise_sd * sqrt(2 / noise_tau) * xi_noise : Hz\n"
+
+
 def input_current(name: str, mode: str, pooled: bool = False) -> str:
     """Equations of one synaptic input current (Hz), low-pass filtered with ``tau_<name>``.
 

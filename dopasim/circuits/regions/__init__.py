@@ -32,6 +32,10 @@ def population_params(size: int, tau_ms: float, baseline_hz: float) -> dict[str,
         "baseline_hz": Param(baseline_hz, "tonic drive: the rate with no input (negative: a threshold)",
                              low=-500.0, high=500.0, unit="Hz"),
         "max_rate_hz": Param(200.0, "ceiling of the rate-mode transfer function", low=1.0, high=1000.0, unit="Hz"),
+        "noise_hz": Param(0.0, "s.d. of an Ornstein-Uhlenbeck fluctuation of each cell's drive", low=0.0,
+                          high=500.0, unit="Hz"),
+        "noise_tau_ms": Param(50.0, "correlation time of the drive fluctuation", low=0.0, low_inclusive=False,
+                              high=10_000.0, unit="ms"),
     }
 
 
