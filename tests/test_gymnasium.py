@@ -2,14 +2,17 @@
 
 import numpy as np
 import pytest
+import gymnasium
 from gymnasium.utils.env_checker import check_env
 
-from dopasim.tasks import TASKS, make
+from dopasim.tasks import TASKS, gym_id, make
 
 
 @pytest.mark.parametrize("name", sorted(TASKS))
 def test_every_task_passes_gymnasiums_checker(name):
     check_env(make(name).unwrapped)
+    # and Gymnasium's own registry makes it, for any RL library
+    check_env(gymnasium.make(gym_id(name), reward_prob=0.5).unwrapped)
 
 
 def test_a_pavlovian_episode_walks_the_cs_and_ends_with_the_reward():

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import gymnasium as gym
+
 from dopasim.params import unknown_name
 from dopasim.tasks.pavlovian import Pavlovian
 
 TASKS = {Pavlovian.name: Pavlovian}
+
+
+def gym_id(name: str) -> str:
+    """The id under which Gymnasium's registry knows a task: ``gymnasium.make("dopasim/pavlovian-v0")``."""
+    return f"dopasim/{name}-v0"
+
+
+for _name, _task in TASKS.items():
+    if gym_id(_name) not in gym.registry:
+        gym.register(id=gym_id(_name), entry_point=f"{_task.__module__}:{_task.__name__}")
 
 
 def make(name: str, **params):
