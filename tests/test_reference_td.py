@@ -33,3 +33,8 @@ def test_omission_gives_a_negative_error_after_learning():
     for _ in range(100):
         td.episode([0, 1, 2], [0, 0, 1.0])
     assert td.episode([0, 1, 2], [0, 0, 0.0])[-1] < -0.9
+
+
+def test_an_episode_needs_one_reward_per_state():
+    with pytest.raises(ValueError, match="one reward per state"):
+        TD0(3).episode([0, 1, 2], [0.0, 1.0])

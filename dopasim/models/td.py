@@ -52,6 +52,9 @@ class TDLambda:
         The last transition enters the terminal state. Returns the TD error of
         every transition.
         """
+        if len(states) != len(rewards):
+            raise ValueError(f"an episode needs one reward per state: got {len(states)} states "
+                             f"and {len(rewards)} rewards")
         trace = np.zeros_like(self.values)
         errors = np.empty(len(states))
         for k, (s, r) in enumerate(zip(states, rewards)):
