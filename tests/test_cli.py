@@ -82,3 +82,10 @@ def test_run_writes_the_contracted_run_directory(tmp_path):
     figures = {p.name for p in (out / "figures").iterdir()}
     assert figures == {"circuit.png", "activity.png", "dopamine_transfer.png", "value.png", "da_vs_td.png"}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no partial directory left
+
+
+def test_a_delay_in_rate_mode_is_refused_before_anything_runs(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["run", "pavlovian", "--set", "circuit.value_fast.delay_ms=5", "--out", str(out)]) == 2
+    assert "rate mode has no axonal delays" in capsys.readouterr().err
+    assert not out.exists()

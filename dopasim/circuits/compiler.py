@@ -92,6 +92,11 @@ def check_mode(mode: str) -> None:
         raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
 
 
+def _input_var(name: str, attrs: dict) -> str:
+    """The target's variable that a projection feeds: its DA level, or an input current."""
+    return "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
+
+
 def _pooled(mode: str, attrs: dict) -> bool:
     """A static all-to-all rate projection: weight x mean source rate, no synapses needed."""
     return mode == "rate" and attrs["rule"] is None and attrs["params"]["p"] >= 1.0
@@ -105,7 +110,7 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
     terms = [f"{params['baseline_hz']}*Hz"]
     currents = ""
     for name, _, attrs in graph.incoming(region):
-        var = "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
+        var = _input_var(name, attrs)
         pooled = _pooled(mode, attrs)
         currents += neurons.input_current(var, mode, pooled)
         namespace[f"tau_{var}"] = attrs["params"]["tau_ms"] * b2.ms
@@ -184,9 +189,12 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
         focused = p["topology"] == "channel"
         k = graph.channels(source) if focused else 1
         per_src, per_tgt = len(groups[source]) // k, len(groups[target]) // k
+        var = _input_var(name, attrs)
+        if mode == "rate" and p["delay_ms"] > 0:
+            raise ConfigError(f"circuit.{name}.delay_ms={p['delay_ms']}: rate mode has no axonal delays; "
+                              "set it to 0 or use --mode spiking")
         if _pooled(mode, attrs):
             # the mean rate of the source (per channel if focused), computed once per step
-            var = "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
             key = (source, k)
             if key not in pools:
                 label = f"{source}_mean" if k == 1 else f"{source}_channel_mean"
@@ -198,13 +206,9 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             setattr(groups[target], f"{var}_in",
                     b2.linked_var(pools[key][0], "mean_rate", index=np.arange(len(groups[target])) // per_tgt))
             continue
-        var = "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
         ns = {"tau_syn": p["tau_ms"] * b2.ms, "weight": p["weight"]}
         model, on_pre, on_post = "w : 1\n", "", ""
         if mode == "rate":
-            if p["delay_ms"] > 0:
-                raise ConfigError(f"circuit.{name}.delay_ms={p['delay_ms']}: rate mode has no axonal delays; "
-                                  "set it to 0 or use --mode spiking")
             model += f"{var}_in_post = w * rate_pre / N_incoming : Hz (summed)\n"
         else:
             on_pre = f"{var}_post += w / (N_incoming * tau_syn)"
