@@ -26,7 +26,9 @@ KIND_COLOURS = {
     "input": "#9e9e9e", "cortex": "#4c72b0", "striatum": "#55a868", "dopamine": "#c44e52",
     "pallidum": "#8172b2", "thalamus": "#ccb974", "hippocampus": "#64b5cd",
 }
-SIGN_STYLE = {"excitatory": ("#333333", "-|>"), "inhibitory": ("#1f5fbf", "-[")}
+#: sign -> (colour, arrow head, line style)
+SIGN_STYLE = {"excitatory": ("#333333", "-|>", "-"), "inhibitory": ("#1f5fbf", "-[", "-"),
+              "dopamine": ("#c44e52", "-|>", "--")}
 
 
 def draw_circuit(graph, ax=None):
@@ -39,21 +41,19 @@ def draw_circuit(graph, ax=None):
     nx.draw_networkx_nodes(g, pos, node_color=colours, node_size=2200, ax=ax)
     nx.draw_networkx_labels(g, pos, labels={n: n.replace("_", "\n") for n in g}, font_size=8, ax=ax)
     for i, (u, v, k, d) in enumerate(g.edges(keys=True, data=True)):
-        colour, style = SIGN_STYLE.get(d["sign"], ("#c44e52", "-|>"))
-        rad = 0.15 + 0.15 * sum(1 for _ in g.get_edge_data(u, v)) * (list(g.get_edge_data(u, v)).index(k))
+        colour, head, line = SIGN_STYLE[d["sign"]]
+        parallel = list(g.get_edge_data(u, v))  # bend parallel projections apart
+        rad = 0.15 + 0.15 * len(parallel) * parallel.index(k)
         ax.annotate("", xy=pos[v], xytext=pos[u],
-                    arrowprops=dict(arrowstyle="-|>" if d["sign"] != "inhibitory" else "-[",
-                                    color=colour, shrinkA=25, shrinkB=25, lw=1.5,
-                                    linestyle="--" if d["sign"] == "dopamine" else "-",
-                                    connectionstyle=f"arc3,rad={rad}"))
+                    arrowprops=dict(arrowstyle=head, color=colour, shrinkA=25, shrinkB=25, lw=1.5,
+                                    linestyle=line, connectionstyle=f"arc3,rad={rad}"))
         mid = (np.asarray(pos[u]) + np.asarray(pos[v])) / 2
         ax.text(*(mid + 0.08 * (i % 3 - 1)), k + (" *" if d["rule"] else ""), fontsize=7, color=colour,
                 ha="center")
     handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=k, markersize=9)
                for k, c in KIND_COLOURS.items() if k in {d["kind"] for _, d in g.nodes(data=True)}]
-    handles += [plt.Line2D([], [], color="#333333", label="excitatory"),
-                plt.Line2D([], [], color="#1f5fbf", label="inhibitory"),
-                plt.Line2D([], [], color="#c44e52", ls="--", label="dopamine")]
+    handles += [plt.Line2D([], [], color=colour, ls=line, label=sign)
+                for sign, (colour, _, line) in SIGN_STYLE.items()]
     ax.legend(handles=handles, fontsize=7, loc="lower left", frameon=False)
     ax.set_title(f"circuit '{graph.name}'  (* = plastic)", fontsize=10)
     ax.axis("off")
