@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--circuit", default=None, help="circuit preset (default: the task's own, see `dopasim list`)")
     run.add_argument("--mode", choices=MODES, default="rate", help="resolution: rate units or spiking neurons "
                      "(default: rate)")
-    run.add_argument("--trials", type=_positive_int, default=150, help="number of trials (default: 150)")
+    run.add_argument("--trials", type=_positive_int, default=None,
+                     help="number of trials (default: the task's own, see `dopasim list`)")
     run.add_argument("--seed", type=_seed, default=1, help="seed fixing the whole run (default: 1)")
     run.add_argument("--set", dest="sets", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
                      help="override a parameter: task.PARAM, circuit.REGION.PARAM, circuit.PROJECTION.PARAM "
@@ -79,16 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-DEFAULT_CIRCUIT = {"pavlovian": "critic"}
-
-
 def _list() -> None:
     from dopasim.circuits.presets import PRESETS
     from dopasim.tasks import TASKS
 
     print("tasks:")
     for name, task in TASKS.items():
-        print(f"  {name:<20} {task.summary}")
+        print(f"  {name:<20} {task.summary} [{task.default_trials} trials, circuit {task.default_circuit}]")
     print("circuit presets:")
     for name, (_, summary) in PRESETS.items():
         print(f"  {name:<20} {summary}")
@@ -99,18 +97,18 @@ def _list() -> None:
 def _run(args) -> int:
     from dopasim.experiment import check_run_args, configure, run
 
-    circuit = args.circuit or DEFAULT_CIRCUIT.get(args.task, "critic")
     sets = dict(args.sets)
-    check_run_args(args.mode, args.trials, args.seed)
-    the_task, _, _ = configure(args.task, circuit, sets)  # every input checked before any simulation
+    the_task, graph, _, _ = configure(args.task, args.circuit, sets)  # every input checked before simulating
+    trials = the_task.default_trials if args.trials is None else args.trials
+    check_run_args(args.mode, trials, args.seed)
     out = args.out or Path("runs") / f"{args.task}-{args.mode}-seed{args.seed}-{time.strftime('%Y%m%d-%H%M%S')}"
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConfigError(f"--out {str(out)!r} exists and is not an empty directory")
     if not args.quiet:
-        print(f"dopasim: {args.task} on '{circuit}', {args.mode} mode, {args.trials} trials "
-              f"({args.trials * the_task.duration:.0f} s simulated), seed {args.seed}", flush=True)
+        print(f"dopasim: {args.task} on '{graph.name}', {args.mode} mode, {trials} trials "
+              f"(up to {trials * the_task.duration:.0f} s simulated), seed {args.seed}", flush=True)
     start = time.time()
-    res = run(args.task, circuit, args.mode, args.trials, args.seed, sets, progress=not args.quiet)
+    res = run(args.task, args.circuit, args.mode, trials, args.seed, sets, progress=not args.quiet)
     res.write(out)
     if not args.quiet:
         print(json.dumps(res.summary, indent=2))

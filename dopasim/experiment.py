@@ -22,8 +22,8 @@ import numpy as np
 
 from dopasim.circuits.compiler import Recording, check_mode, simulate
 from dopasim.circuits.graph import CircuitGraph
+from dopasim.circuits.loop import DECISION_PARAMS
 from dopasim.circuits.presets import make_circuit
-from dopasim.models.td import REFERENCE_PARAMS
 from dopasim.params import ConfigError, resolve, unknown_name
 from dopasim.tasks import make
 
@@ -87,60 +87,90 @@ def check_run_args(mode: str, n_trials, seed) -> None:
         raise ConfigError(f"seed={seed!r} must be a whole number from 0 to {2**31 - 1}")
 
 
-def configure(task: str = "pavlovian", circuit: str = "critic", sets: dict[str, str] | None = None):
-    """Task, graph and reference parameters with ``--set`` style overrides applied.
+def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[str, str] | None = None):
+    """Task, graph, reference and decision parameters with ``--set`` style overrides applied.
 
-    Keys are ``task.PARAM``, ``circuit.REGION.PARAM``, ``circuit.PROJECTION.PARAM``
-    or ``reference.PARAM``.
+    Keys are ``task.PARAM``, ``circuit.REGION.PARAM``, ``circuit.PROJECTION.PARAM``,
+    ``reference.PARAM`` or ``decision.PARAM``. The circuit defaults to the task's
+    own (``critic`` for Pavlovian conditioning, ``actor_critic`` for choice tasks)
+    and is shaped to the task (its stimuli and actions).
     """
-    task_params, ref_params = {}, {}
-    graph = make_circuit(circuit)
+    scoped = {"task": {}, "circuit": {}, "reference": {}, "decision": {}}
     for key, value in (sets or {}).items():
         scope, _, rest = key.partition(".")
-        if scope == "task" and rest:
-            task_params[rest] = value
-        elif scope == "reference" and rest:
-            ref_params[rest] = value
-        elif scope == "circuit" and rest:
-            graph.set(rest, value)
-        else:
-            raise unknown_name("setting", key, ["task.PARAM", "circuit.REGION.PARAM",
-                                                "circuit.PROJECTION.PARAM", "reference.PARAM"])
-    the_task = make(task, **task_params)
-    reference = resolve("reference", REFERENCE_PARAMS, ref_params)
+        if scope not in scoped or not rest:
+            raise unknown_name("setting", key, ["task.PARAM", "circuit.REGION.PARAM", "circuit.PROJECTION.PARAM",
+                                                "reference.PARAM", "decision.PARAM"])
+        scoped[scope][rest] = value
+    the_task = make(task, **scoped["task"])
+    graph = make_circuit(circuit or the_task.default_circuit, **_shape(the_task))
+    for key, value in scoped["circuit"].items():
+        graph.set(key, value)
+    reference = resolve("reference", the_task.reference_params, scoped["reference"])
+    decision = resolve("decision", DECISION_PARAMS, scoped["decision"])
     the_task.check_circuit(graph.validate())
-    return the_task, graph, reference
+    return the_task, graph, reference, decision
 
 
-def run(task="pavlovian", circuit="critic", mode: str = "rate", n_trials: int = 150, seed: int = 1,
-        sets: dict[str, str] | None = None, progress: bool = True, build_dir=None) -> Results:
+def _shape(the_task) -> dict:
+    return the_task.circuit_shape() if hasattr(the_task, "circuit_shape") else {}
+
+
+def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_trials: int | None = None,
+        seed: int = 1, sets: dict[str, str] | None = None, progress: bool = True, build_dir=None) -> Results:
     """Simulate ``task`` on ``circuit`` and compare with the reference learner.
+
+    ``n_trials`` defaults to the task's own (``dopasim list`` shows it).
 
     Examples
     --------
     >>> res = run("pavlovian", mode="rate", n_trials=20, seed=3)   # doctest: +SKIP
     >>> res.summary["corr_da_td_us"]                               # doctest: +SKIP
     """
+    the_task, graph, reference, decision = configure(task, circuit, sets)
+    n_trials = the_task.default_trials if n_trials is None else n_trials
     check_run_args(mode, n_trials, seed)
-    the_task, graph, reference = configure(task, circuit, sets)
     rng = np.random.default_rng(seed)
-    trials = the_task.trials(n_trials, rng)
-    signals = the_task.signals(trials)
-    rec = simulate(graph, mode, signals, signal_dt=0.001, duration=n_trials * the_task.duration,
-                   seed=seed, progress=progress, build_dir=build_dir, trial_s=the_task.duration)
-    table = dict(trials)
-    table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
-    step_ms = graph.region("cortex")["params"]["element_ms"]
-    table.update(the_task.reference(trials, step_ms, **reference))
+    if hasattr(the_task, "program"):
+        table, rec = _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision,
+                                      progress, build_dir)
+        learner = reference["learner"]
+    else:
+        trials = the_task.trials(n_trials, rng)
+        signals = the_task.signals(trials)
+        rec = simulate(graph, mode, signals, signal_dt=0.001, duration=n_trials * the_task.duration,
+                       seed=seed, progress=progress, build_dir=build_dir, trial_s=the_task.duration)
+        table = dict(trials)
+        table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
+        step_ms = graph.region("cortex")["params"]["element_ms"]
+        table.update(the_task.reference(trials, step_ms, **reference))
+        learner = "td_lambda"
     summary = the_task.headline(table)
     config = {
         "task": {"name": the_task.name, **the_task.p},
         "circuit": graph.to_dict(),
-        "reference": {"learner": "td_lambda", **reference},
+        "reference": {"learner": learner, **reference},
+        "decision": decision,
         "mode": mode, "trials": n_trials, "seed": seed,
         "versions": _versions(),
     }
     return Results(the_task, graph, mode, seed, table, summary, rec, config)
+
+
+def _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision, progress, build_dir):
+    """A closed-loop session: the task's logic runs inside the simulation; then the reference plays."""
+    draws = the_task.draws(n_trials, rng)
+    program = the_task.program(draws, n_trials)
+    rec = simulate(graph, mode, {}, signal_dt=0.001, duration=program.n_trials * program.trial_s, seed=seed,
+                   progress=progress, build_dir=build_dir, trial_s=program.trial_s, program=program,
+                   decision=decision)
+    table = the_task.table(rec.events, draws)
+    table.update(the_task.measure(rec, table))
+    table["td_outcome"] = the_task.critic_errors(table, reference["alpha"])
+    # the reference's own choices, drawn from a stream of its own so the circuit's draws stay the same
+    ref_rng = np.random.default_rng([seed, 1])
+    table.update(the_task.reference(draws, n_trials, ref_rng, **reference))
+    return table, rec
 
 
 def _versions() -> dict[str, str]:

@@ -8,11 +8,15 @@ from gymnasium.utils.env_checker import check_env
 from dopasim.tasks import TASKS, gym_id, make
 
 
+SOME_PARAMS = {"pavlovian": {"reward_prob": 0.5}, "bandit": {"reward_probs": "0.1,0.5,0.9"},
+               "reversal": {"reversal_trial": 20}}
+
+
 @pytest.mark.parametrize("name", sorted(TASKS))
 def test_every_task_passes_gymnasiums_checker(name):
     check_env(make(name).unwrapped)
     # and Gymnasium's own registry makes it, for any RL library
-    check_env(gymnasium.make(gym_id(name), reward_prob=0.5).unwrapped)
+    check_env(gymnasium.make(gym_id(name), **SOME_PARAMS[name]).unwrapped)
 
 
 def test_a_pavlovian_episode_walks_the_cs_and_ends_with_the_reward():

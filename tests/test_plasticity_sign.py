@@ -48,7 +48,7 @@ def with_go_and_nogo(sets):
     from dopasim.circuits.compiler import simulate
     from dopasim.experiment import configure
 
-    task, _, _ = configure("pavlovian", "critic", sets)
+    task, _, _, _ = configure("pavlovian", "critic", sets)
     g = make_circuit("critic")
     for key, value in sets.items():
         if key.startswith("circuit."):

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from dopasim.circuits.graph import CircuitGraph
+from dopasim.circuits.loop import TaskLoop, TaskProgram, expand, task_names
 from dopasim.circuits.regions import REGIONS
 from dopasim.models import neurons
 from dopasim.models.plasticity import PLASTICITY_DT_MS, WEIGHT_UPDATE, three_factor_equations
@@ -59,6 +60,8 @@ class Recording:
     weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     #: plastic projection -> (presynaptic index, postsynaptic index, weight) of every synapse
     final_weights: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: closed-loop tasks: the task variables logged at each trial's outcome
+    events: dict[str, np.ndarray] = field(default_factory=dict)
 
     def population_rate(self, region: str, bin_s: float = RECORD_DT_MS / 1000) -> tuple[np.ndarray, np.ndarray]:
         """Mean rate of ``region`` (Hz) in bins of ``bin_s``: (bin starts, rate)."""
@@ -133,13 +136,56 @@ class SimulationError(RuntimeError):
     """The simulation could not be built or run (not the user's input)."""
 
 
-def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float):
+def _input_group(region: str, spec, params: dict, n: int, mode: str, timed: dict, loop: TaskLoop | None):
+    """An input region: cells whose rate follows the task (Poisson spikes in spiking mode).
+
+    The rate is a state variable set once per step, not an expression every
+    synapse re-evaluates. It reads a precomputed signal (a ``TimedArray``) or,
+    in a closed loop, the task's state through linked variables.
+    """
+    import brian2 as b2
+
+    name = spec.signal
+    if name in timed:
+        def value(index):
+            return f"sig_{name}(t)" if index is None else f"sig_{name}(t, {index})"
+        namespace, linked = {f"sig_{name}": timed[name]}, []
+    elif loop is not None and name in loop.program.signals:
+        def value(index):
+            return expand(loop.program.signals[name].format(index=index))
+        namespace, linked = loop.namespace, task_names(loop.program.signals[name])
+    else:
+        provided = sorted(set(timed) | set(loop.program.signals if loop else ()))
+        raise ConfigError(f"region {region!r} reads the signal {name!r}, which this task "
+                          f"does not provide (it provides: {', '.join(provided) or 'none'})")
+    # each use of the signal becomes a temporary first: Brian2 cannot compare function calls symbolically
+    temporaries = {}
+
+    def signal(index=None):
+        if index not in temporaries:
+            temporaries[index] = (f"signal_{len(temporaries)}", value(index))
+        return temporaries[index][0]
+
+    rate = spec.input_rate(params, signal)
+    code = "".join(f"{var} = {expr}\n" for var, expr in temporaries.values()) + f"rate = {rate}"
+    eqs = "rate : Hz\n" + (loop.declarations(linked) if linked else "")
+    threshold = "rand() < rate * dt" if mode == "spiking" else None
+    group = b2.NeuronGroup(n, eqs, threshold=threshold, namespace=namespace, name=region)
+    if linked:
+        loop.link(group, linked)
+    group.run_regularly(code, when="start", name=f"{region}_signal")
+    return group
+
+
+def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, loop: TaskLoop | None = None):
     """The graph as plain Brian2 objects on the current device.
 
     Returns ``(network, groups, synapses, monitors)``: dicts keyed by region,
     projection and monitor name, so a user can add monitors or run the network
     on any Brian2 device. ``signals`` maps the task's signal names to arrays
-    sampled every ``signal_dt`` seconds (see :func:`simulate`).
+    sampled every ``signal_dt`` seconds (see :func:`simulate`); a closed-loop
+    task's ``loop`` (:class:`dopasim.circuits.loop.TaskLoop`) supplies the rest
+    and reads its decision from the thalamus.
     """
     import brian2 as b2
 
@@ -155,17 +201,7 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             params = spec.rate_mode_params(params)
         n = spec.size(params)
         if spec.is_input:
-            if spec.signal not in timed:
-                raise ConfigError(f"region {region!r} reads the signal {spec.signal!r}, which this task "
-                                  f"does not provide (it provides: {', '.join(timed) or 'none'})")
-            expr = spec.input_rate(params, f"sig_{spec.signal}")
-            ns = {f"sig_{spec.signal}": timed[spec.signal]}
-            if mode == "rate":
-                # a state variable set once per step, not an expression every synapse re-evaluates
-                group = b2.NeuronGroup(n, "rate : Hz", namespace=ns, name=region)
-                group.run_regularly(f"rate = {expr}", when="start", name=f"{region}_signal")
-            else:
-                group = b2.PoissonGroup(n, rates=expr, namespace=ns, name=region)
+            group = _input_group(region, spec, params, n, mode, timed, loop)
         else:
             eqs, ns = _population_equations(graph, region, mode)
             if mode == "rate":
@@ -222,7 +258,7 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
             ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms,
                       dopamine_sign=-1.0 if receptor == "d2" else 1.0,
-                      post_ref=p["post_ref_hz"] * b2.Hz, learning_rate=p["learning_rate"] * b2.second,
+                      post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz, learning_rate=p["learning_rate"] * b2.second,
                       dopamine_tonic=tonic * b2.Hz, w_max=p["w_max"], spread=p["w_init_spread"])
             kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
         syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
@@ -246,8 +282,16 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             syn.delay = p["delay_ms"] * b2.ms
         synapses[name] = syn
 
+    extra = []
+    if loop is not None:
+        region = loop.program.decision_region
+        if region not in groups or graph.channels(region) != loop.program.n_actions:
+            raise ConfigError(f"this task chooses among {loop.program.n_actions} actions through the region "
+                              f"{region!r}, so the circuit needs one with {loop.program.n_actions} channels")
+        loop.decide(groups[region], mode, len(groups[region]) // loop.program.n_actions)
+        extra = loop.objects
     net = b2.Network(*groups.values(), *synapses.values(), *monitors.values(),
-                     *(obj for pair in pools.values() for obj in pair))
+                     *(obj for pair in pools.values() for obj in pair), *extra)
     return net, groups, synapses, monitors
 
 
@@ -298,12 +342,16 @@ def _standalone(directory: Path):
 
 def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, duration: float,
              seed: int, progress: bool = True, build_dir: Path | None = None,
-             trial_s: float | None = None) -> Recording:
+             trial_s: float | None = None, program: TaskProgram | None = None,
+             decision: dict | None = None) -> Recording:
     """Run ``graph`` at resolution ``mode`` for ``duration`` seconds of the task's signals.
 
     ``signals`` maps signal names to arrays sampled every ``signal_dt`` seconds.
-    One ``seed`` fixes every random draw (initial weights, Poisson input, noise).
-    With ``progress``, a bar (in trials of ``trial_s``) is drawn on stderr.
+    A closed-loop task passes its ``program`` (and the ``decision`` read-out
+    parameters); it may end the session before ``duration``, and its log of
+    every outcome is ``Recording.events``. One ``seed`` fixes every random draw
+    (initial weights, Poisson input, noise). With ``progress``, a bar (in trials
+    of ``trial_s``) is drawn on stderr.
     """
     check_mode(mode)
     graph.validate()
@@ -316,7 +364,13 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     with _standalone(directory) as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
-        net, groups, synapses, monitors = build_network(graph, mode, signals, signal_dt)
+        loop = None
+        if program is not None:
+            from dopasim.circuits.loop import DECISION_PARAMS
+            from dopasim.params import resolve
+
+            loop = TaskLoop(program, DT_MS[mode] / 1000, resolve("decision", DECISION_PARAMS, decision or {}))
+        net, groups, synapses, monitors = build_network(graph, mode, signals, signal_dt, loop)
         report = _progress_bar(trial_s or duration) if progress else None
         net.run(duration * b2.second, report=report, report_period=1 * b2.second)
         if progress:
@@ -326,6 +380,8 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
         except RuntimeError as err:
             raise SimulationError(f"the C++ standalone build or run failed in {directory} ({err}); "
                                   "Brian2 needs a working g++ and make") from err
+        if device._last_run_completed_fraction < 1:  # the task ended the session
+            duration = round(duration * device._last_run_completed_fraction / signal_dt) * signal_dt
         rec = Recording(mode=mode, duration=duration,
                         sizes={r: len(g) for r, g in groups.items()},
                         kinds={r: graph.region(r)["kind"] for r in groups},
@@ -339,6 +395,8 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
                 rec.recorded[name] = np.asarray(mon.record)
             else:
                 rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
+        if loop is not None:
+            rec.events = loop.events()
         for name, syn in synapses.items():
             if graph.projection(name)["rule"]:
                 rec.final_weights[name] = (np.asarray(syn.i[:]), np.asarray(syn.j[:]), np.asarray(syn.w[:]))

@@ -8,6 +8,17 @@ channel (indirect). STN excites all GPe and GPi channels (diffuse). GPe
 inhibits its STN and GPi channels. The channel whose GPi falls silent releases
 its thalamus: that is the action.
 
+``actor_critic``: the two joined into the basal ganglia actor-critic (Barto
+1995; Joel, Niv & Ruppin 2002; Frank 2005). A ``cue`` input (one group of cells
+per stimulus, or per state) drives the ventral striatum (critic: value through
+plastic synapses, VTA computes the RPE) and the dorsal striatum's D1 and D2
+cells of every action channel through plastic synapses (actor). SNc cells
+receive the same value and reward inputs as the VTA and return the RPE to the
+dorsal striatum: bursts strengthen cue -> D1 and weaken cue -> D2 synapses of
+the active (chosen) channel, dips the reverse. The premotor efference copy of
+the choice makes the chosen channel's striatal cells the most active, so their
+pre x post tag carries the credit. Drive noise in the striatum explores.
+
 ``critic``: the Pavlovian critic of Houk, Adams & Barto (1995) and Schultz,
 Dayan & Montague (1997). Cortex carries a serial compound of the CS onto the
 ventral striatum through plastic synapses; ventral striatum reaches the VTA by
@@ -18,8 +29,10 @@ the same slow kernel; the VTA returns dopamine to the ventral striatum.
 
 from __future__ import annotations
 
+import inspect
+
 from dopasim.circuits.graph import CircuitGraph
-from dopasim.params import unknown_name
+from dopasim.params import ConfigError, unknown_name
 
 #: time constant of the slow value inhibition and of the reward input (ms)
 SLOW_MS = 100.0
@@ -88,14 +101,99 @@ def selection(channels: int = 3) -> CircuitGraph:
     return g
 
 
+#: actor-critic: rate of an active cue cell, striatal drive noise
+CUE_RATE_HZ = 50.0
+STRIATAL_NOISE_HZ = 8.0
+#: learning rates of the actor (cue -> D1/D2, pre x post tag) and the critic (cue -> ventral striatum)
+ACTOR_LEARNING_RATE = 5e-4
+CRITIC_LEARNING_RATE = 0.08
+CRITIC_WEIGHT = 0.25
+#: elements of 100 ms in the critic's serial compound: covers a response window of up to 1 s
+CRITIC_ELEMENTS = 10
+#: the critic's eligibility outlasts its cue by less than the inter-trial interval, so the next trial's
+#: cue burst is not credited to this trial's last element
+CRITIC_ELIGIBILITY_MS = 200.0
+ACTOR_W_MAX = 4.0
+#: initial cue -> D1/D2 weights: the striatum fires well below the GPR operating point, so that the
+#: efference copy (30 Hz) makes the chosen channel's cells several times more active than the rest;
+#: the direct pathway's gain is doubled so that these lower striatal rates still release a channel
+ACTOR_WEIGHT_D1 = 0.7
+ACTOR_WEIGHT_D2 = 0.5
+W_DIRECT_ACTOR = 2.0
+#: reward -> DA gain: small enough that the dip of an omitted, fully predicted reward stays above 0 Hz
+REWARD_DRIVE_ACTOR = 0.1
+
+
+def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
+                 critic_stimuli: int = 1) -> CircuitGraph:
+    """The basal ganglia actor-critic for ``actions`` choices among ``stimuli`` cues.
+
+    ``topology="channel"``: stimulus k stands for action k (choose a stimulus, as in
+    bandits and the probabilistic selection task; ``stimuli == actions``).
+    ``topology="all"``: every stimulus (a state) reaches every action channel (mazes).
+    Weights of diffuse cue projections are scaled by the number of stimuli, so one
+    active stimulus drives its targets as hard in both topologies.
+    ``critic_stimuli``: how many stimuli the critic tells apart (1: every trial
+    starts from the same state, as in a bandit).
+    """
+    from dopasim.circuits.lesions import remove_region
+
+    if topology == "channel" and stimuli != actions:
+        raise ConfigError(f"actor_critic: topology 'channel' pairs stimulus k with action k, so stimuli "
+                          f"({stimuli}) must equal actions ({actions})")
+    g = remove_region(selection(actions), "salience")
+    g.name = "actor_critic"
+    g.graph.graph["name"] = "actor_critic"
+    scale = stimuli if topology == "all" else 1
+    g.add_region("cue", "salience", channels=stimuli, peak_rate_hz=CUE_RATE_HZ)
+    for region in ("striatum_d1", "striatum_d2"):
+        g.set(f"{region}.noise_hz", STRIATAL_NOISE_HZ)
+    g.set("striatum_d2.dopamine_receptor", "d2")
+    plastic = dict(rule="three_factor", post="rate", learning_rate=ACTOR_LEARNING_RATE * scale,
+                   w_max=ACTOR_W_MAX * scale, w_init_spread=0.0, topology=topology)
+    g.add_projection("cue_d1", "cue", "striatum_d1", "excitatory", weight=ACTOR_WEIGHT_D1 * scale, **plastic)
+    g.add_projection("cue_d2", "cue", "striatum_d2", "excitatory", weight=ACTOR_WEIGHT_D2 * scale, **plastic)
+    g.set("direct.weight", W_DIRECT_ACTOR)
+    g.add_projection("hyperdirect", "cue", "stn", "excitatory", weight=1.0 * scale, topology=topology)
+    # efference copy of the choice: the chosen channel's striatal cells fire most, so their tag takes the credit
+    g.add_region("motor", "motor", channels=actions)
+    for region in ("striatum_d1", "striatum_d2"):
+        g.add_projection(f"motor_{region[-2:]}", "motor", region, "excitatory", weight=1.0, topology="channel")
+
+    # the critic: value of the cue in the ventral striatum, RPE in the VTA and in the SNc
+    # (cortex holds a serial compound of the cue, per stimulus for state-dependent value, as in ``critic``)
+    g.add_region("cortex", "cortex", stimuli=critic_stimuli, n_elements=CRITIC_ELEMENTS)
+    g.add_region("reward", "reward")
+    g.add_region("ventral_striatum", "striatum")
+    g.add_region("vta", "vta")
+    g.add_region("snc", "snc")
+    g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory", rule="three_factor",
+                     weight=CRITIC_WEIGHT * critic_stimuli, learning_rate=CRITIC_LEARNING_RATE * critic_stimuli,
+                     eligibility_ms=CRITIC_ELIGIBILITY_MS, tau_ms=5.0)
+    for da, suffix in (("vta", ""), ("snc", "_snc")):
+        g.add_projection(f"value_fast{suffix}", "ventral_striatum", da, "excitatory", weight=1.0, tau_ms=FAST_MS)
+        g.add_projection(f"value_slow{suffix}", "ventral_striatum", da, "inhibitory", weight=1.0, tau_ms=SLOW_MS)
+        g.add_projection(f"reward_drive{suffix}", "reward", da, "excitatory", weight=REWARD_DRIVE_ACTOR,
+                         tau_ms=SLOW_MS)
+    g.add_projection("mesolimbic", "vta", "ventral_striatum", "dopamine", weight=1.0, tau_ms=20.0)
+    for region in ("striatum_d1", "striatum_d2"):
+        g.add_projection(f"nigrostriatal_{region[-2:]}", "snc", region, "dopamine", weight=1.0, tau_ms=20.0)
+    return g
+
+
 PRESETS = {
+    "actor_critic": (actor_critic, "basal ganglia actor-critic: cue -> D1/D2 actor learning from SNc, "
+                     "ventral striatum critic, VTA RPE (default for choice tasks)"),
     "critic": (critic, "Pavlovian critic: cortex (serial compound) -> ventral striatum value -> VTA RPE"),
     "selection": (selection, "action selection: D1/D2 striatum, GPe, STN, GPi, thalamus "
                   "(Gurney, Prescott & Redgrave 2001)"),
 }
 
 
-def make_circuit(name: str) -> CircuitGraph:
+def make_circuit(name: str, **shape) -> CircuitGraph:
+    """The preset ``name``; ``shape`` (a task's stimuli, actions, topology) reaches presets that take it."""
     if name not in PRESETS:
         raise unknown_name("circuit preset", name, PRESETS)
-    return PRESETS[name][0]()
+    build = PRESETS[name][0]
+    accepted = inspect.signature(build).parameters
+    return build(**{k: v for k, v in shape.items() if k in accepted})

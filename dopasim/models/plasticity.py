@@ -12,7 +12,11 @@ at every update, so they stay in bounds by construction.
 
 ``post="none"`` uses presynaptic activity alone: the TD gradient for a value
 that is a weighted sum of inputs (the critic). ``post="rate"`` multiplies by
-postsynaptic activity / ``post_ref_hz``: a Hebbian tag for the actor.
+the postsynaptic rate above ``post_threshold_hz``, over ``post_ref_hz``: a
+Hebbian tag for the actor, set only in cells driven strongly, as
+corticostriatal plasticity needs the MSN's up-state (Reynolds & Wickens 2002).
+Because the rate grows with the weight, the update is multiplicative, as in
+the opponent actor learning model of Collins & Frank (2014).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ THREE_FACTOR = Rule(
         "post": Param("none", "postsynaptic factor of the tag", choices=("none", "rate")),
         "post_ref_hz": Param(10.0, "postsynaptic rate that counts as factor 1", low=0.0,
                              low_inclusive=False, unit="Hz"),
+        "post_threshold_hz": Param(0.0, "postsynaptic rate below which no tag is set (post='rate')", low=0.0,
+                                   high=1000.0, unit="Hz"),
     },
 )
 
@@ -59,7 +65,8 @@ def three_factor_equations(mode: str, post: str) -> tuple[str, str, str]:
     synapse's namespace; ``dopamine_post`` is the target's dopamine level.
     """
     if mode == "rate":
-        activity = "rate_pre" if post == "none" else "rate_pre * rate_post / post_ref"
+        activity = ("rate_pre" if post == "none" else
+                    "rate_pre * int(rate_post > post_threshold) * (rate_post - post_threshold) / post_ref")
         model = f"""
 dtag/dt = ({activity} - tag) / tag_tau : Hz (clock-driven)
 dtag2/dt = (tag - tag2) / tag_tau : Hz (clock-driven)
@@ -74,7 +81,8 @@ delig/dt = (tag2 - elig) / elig_tau : Hz (clock-driven)
     if post == "none":
         return model, "tag += 1", ""
     model += "dpost_trace/dt = -post_trace / tag_tau : Hz (event-driven)\n"
-    return model, "tag += post_trace / post_ref", "post_trace += 1 / tag_tau"
+    return (model, "tag += int(post_trace > post_threshold) * (post_trace - post_threshold) / post_ref",
+            "post_trace += 1 / tag_tau")
 
 
 #: ``dopamine_sign`` is +1 at D1 targets and -1 at D2 targets (opponent plasticity, Frank 2005)

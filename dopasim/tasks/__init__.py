@@ -5,9 +5,10 @@ from __future__ import annotations
 import gymnasium as gym
 
 from dopasim.params import unknown_name
+from dopasim.tasks.bandit import Bandit, Reversal
 from dopasim.tasks.pavlovian import Pavlovian
 
-TASKS = {Pavlovian.name: Pavlovian}
+TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal)}
 
 
 def gym_id(name: str) -> str:

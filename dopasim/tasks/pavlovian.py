@@ -29,7 +29,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from dopasim.models.td import TDLambda
+from dopasim.models.td import REFERENCE_PARAMS, TDLambda
 from dopasim.params import ConfigError, Param, resolve
 
 SIGNAL_DT = 0.001  # s
@@ -51,6 +51,10 @@ class Pavlovian(gym.Env):
         "step_ms": Param(100.0, "time step of the Gymnasium view (the circuit run uses the cortex element)",
                          low=1.0, unit="ms"),
     }
+
+    reference_params = REFERENCE_PARAMS
+    default_trials = 150
+    default_circuit = "critic"
 
     def __init__(self, **params):
         self.p = resolve("task", self.params, params)

@@ -45,8 +45,9 @@ class RegionType:
     kind: str
     summary: str
     params: dict[str, Param] = field(default_factory=dict)
-    #: for input regions: (params, signal TimedArray name) -> rate expression in Hz
-    input_rate: Callable[[dict, str], str] | None = None
+    #: for input regions: (params, signal) -> rate expression in Hz, where ``signal()`` is the
+    #: expression of the task's signal now, and ``signal(index)`` of its column ``index``
+    input_rate: Callable[[dict, Callable[..., str]], str] | None = None
     #: the task signal an input region reads
     signal: str | None = None
     #: for input regions: number of cells from the parameters
@@ -66,8 +67,8 @@ class RegionType:
 
 
 from dopasim.circuits.regions import (  # noqa: E402
-    cortex, gpe, gpi, reward, salience, stn, striatum, thalamus, vta)
+    cortex, gpe, gpi, motor, reward, salience, snc, stn, striatum, thalamus, vta)
 
 REGIONS: dict[str, RegionType] = {r.name: r for r in (
     cortex.REGION, reward.REGION, salience.REGION, striatum.REGION, vta.REGION,
-    gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION)}
+    gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION, snc.REGION, motor.REGION)}

@@ -10,8 +10,8 @@ from dopasim.circuits.regions import RegionType
 from dopasim.params import Param
 
 
-def _rate(params: dict, signal: str) -> str:
-    return f"{params['peak_rate_hz']}*Hz * {signal}(t)"
+def _rate(params: dict, signal) -> str:
+    return f"{params['peak_rate_hz']}*Hz * {signal()}"
 
 
 REGION = RegionType(

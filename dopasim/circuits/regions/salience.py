@@ -10,8 +10,9 @@ from dopasim.circuits.regions import RegionType
 from dopasim.params import Param
 
 
-def _rate(params: dict, signal: str) -> str:
-    return f"{params['peak_rate_hz']}*Hz * {signal}(t, i // {params['cells_per_channel']})"
+def _rate(params: dict, signal) -> str:
+    channel = f"i // {params['cells_per_channel']}"
+    return f"{params['peak_rate_hz']}*Hz * {signal(channel)}"
 
 
 REGION = RegionType(

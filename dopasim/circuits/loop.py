@@ -1,0 +1,217 @@
+"""The closed loop: a task's trial logic and the circuit's decisions, as generated code.
+
+C++ standalone cannot return to Python between trials, so a choice task runs
+inside the simulation (docs/design/closed_loop.md):
+
+* a one-unit ``task`` group holds the trial's state (``choice``, ``reward``,
+  ``stimulus`` and whatever the task adds); custom events on integer time steps
+  start each trial and deliver its outcome, with code the task supplies;
+* every random outcome is drawn beforehand in numpy from the run's seed and
+  handed over as a table (a ``TimedArray`` with one row per trial, or one row
+  for a static table such as a maze's transitions);
+* the decision is a race to threshold read out from the thalamus (Bogacz &
+  Gurney 2007): one ``decision`` unit per action channel low-pass filters its
+  thalamic channel's rate, and the first to exceed ``threshold_hz`` inside the
+  response window is the choice. Several crossing in the same time step is a
+  tie: one of them is taken at random (each with equal chance) and ``tied``
+  counts the others. No crossing by the end
+  of the window is a no-response trial (``choice = -1``);
+* input regions read the task's state through linked variables, so the cue and
+  the reward volley follow the circuit's own choices;
+* a task with episodes can end the session early, from the generated code, once
+  the requested number of episodes is complete.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dopasim.params import Param
+
+#: decision read-out parameters (``--set decision.PARAM=...``)
+DECISION_PARAMS = {
+    "threshold_hz": Param(12.0, "thalamic channel rate that commits to an action", low=0.0,
+                          low_inclusive=False, high=1000.0, unit="Hz"),
+    "tau_ms": Param(50.0, "time constant of the decision units' rate estimate", low=0.0,
+                    low_inclusive=False, high=10_000.0, unit="ms"),
+}
+
+#: variables every task group has
+TASK_VARIABLES = """
+trial : integer
+choice : integer
+tied : integer
+choice_time : second
+reward : 1
+stimulus : integer
+stopped : 1
+"""
+
+END_SESSION_CPP = """
+double end_session(int flag)
+{
+    // ends the standalone run after this time step (the same flag Brian2's stop() sets)
+    if (flag) Network::_globally_stopped = true;
+    return 0.0;
+}
+"""
+
+
+@dataclass
+class TaskProgram:
+    """Everything a closed-loop session needs from a task, as data and code strings.
+
+    Times are within one trial (decision slot) of ``trial_s``: the cue is on from
+    ``cue_s`` until ``outcome_s``, which ends the response window and delivers
+    the outcome for ``outcome_duration_s``. In code and signal templates,
+    ``in_cue`` and ``in_outcome`` are 1 inside those windows, task variables are
+    ``task_NAME`` (signals only) and tables are called as ``NAME(t)`` or
+    ``NAME(t, column)`` (row = the trial, or the single row of a static table).
+    """
+
+    trial_s: float
+    cue_s: float
+    outcome_s: float
+    n_actions: int
+    n_trials: int
+    tables: dict[str, np.ndarray] = field(default_factory=dict)
+    variables: str = ""
+    on_trial_start: str = ""
+    on_outcome: str = ""
+    #: condition checked after each outcome; true ends the session
+    stop_when: str | None = None
+    #: input signal name -> rate-factor template with ``{index}`` for the input's column
+    signals: dict[str, str] = field(default_factory=dict)
+    #: task variables logged at each outcome
+    log: tuple[str, ...] = ("trial", "stimulus", "choice", "tied", "choice_time", "reward")
+    outcome_duration_s: float = 0.05
+    decision_region: str = "thalamus"
+
+
+def _steps(program: TaskProgram, dt_s: float) -> dict[str, int]:
+    return {"TRIAL_STEPS": int(round(program.trial_s / dt_s)), "CUE_STEP": int(round(program.cue_s / dt_s)),
+            "OUT_STEP": int(round(program.outcome_s / dt_s)),
+            "OUT_END_STEP": int(round((program.outcome_s + program.outcome_duration_s) / dt_s))}
+
+
+WINDOWS = {
+    "in_cue": "(int(timestep(t, dt) % TRIAL_STEPS >= CUE_STEP) * int(timestep(t, dt) % TRIAL_STEPS < OUT_STEP))",
+    "in_outcome": "(int(timestep(t, dt) % TRIAL_STEPS >= OUT_STEP) * "
+                  "int(timestep(t, dt) % TRIAL_STEPS < OUT_END_STEP))",
+}
+
+
+def expand(code: str) -> str:
+    """Replace the window names by their integer-time-step expressions."""
+    for name, expr in WINDOWS.items():
+        code = re.sub(rf"\b{name}\b", expr, code)
+    return code
+
+
+def task_names(expr: str) -> list[str]:
+    """The task variables an expression reads (as ``task_NAME``)."""
+    return sorted(set(re.findall(r"\btask_(\w+)", expr)))
+
+
+class TaskLoop:
+    """The Brian2 objects of the closed loop, on the current device."""
+
+    def __init__(self, program: TaskProgram, dt_s: float, decision: dict):
+        import brian2 as b2
+
+        self.program = program
+        self.constants = {**_steps(program, dt_s), "N_ACTIONS": program.n_actions}
+        self.tables = {name: b2.TimedArray(np.asarray(values, dtype=float), dt=program.trial_s * b2.second,
+                                           name=name) for name, values in program.tables.items()}
+        end_session = b2.Function(lambda flag: 0.0, arg_units=[1], return_unit=1, arg_types=["integer"],
+                                  return_type="float")
+        end_session.implementations.add_implementation(
+            "cpp", code={"support_code": END_SESSION_CPP, "hashdefine_code": ""}, name="end_session")
+        self.namespace = {**self.constants, **self.tables, "end_session": end_session}
+        self.task = b2.NeuronGroup(
+            1, TASK_VARIABLES + program.variables, namespace=self.namespace, name="task",
+            events={"trial_start": "timestep(t, dt) % TRIAL_STEPS == 0",
+                    "outcome": "timestep(t, dt) % TRIAL_STEPS == OUT_STEP"})
+        self.task.choice = -1
+        start = "trial = timestep(t, dt) // TRIAL_STEPS\nchoice = -1\ntied = 0\nreward = 0\n"
+        self.task.run_on_event("trial_start", expand(start + program.on_trial_start))
+        outcome = program.on_outcome
+        if program.stop_when:
+            outcome += f"\nstopped = end_session(int({program.stop_when}))"
+        self.task.run_on_event("outcome", expand(outcome))
+        self.log = b2.EventMonitor(self.task, "outcome", variables=list(program.log), when="end",
+                                   name="task_log")
+        self.decision_params = decision
+        self.objects = [self.task, self.log]
+
+    def link(self, group, names: list[str]) -> None:
+        """Give ``group`` read access to the task's variables ``names`` (declared as ``task_NAME``)."""
+        import brian2 as b2
+
+        for name in names:
+            setattr(group, f"task_{name}", b2.linked_var(self.task, name, index=np.zeros(len(group), dtype=int)))
+
+    def declarations(self, names: list[str]) -> str:
+        """Equation lines declaring linked task variables (integer, dimensionless or in seconds)."""
+        import brian2 as b2
+
+        lines = []
+        for name in names:
+            var = self.task.variables[name]
+            kind = "integer" if np.issubdtype(var.dtype, np.integer) else "second" if var.dim == b2.second.dim else "1"
+            lines.append(f"task_{name} : {kind} (linked)")
+        return "\n".join(lines) + "\n"
+
+    def decide(self, thalamus, mode: str, per_channel: int):
+        """Decision units reading ``thalamus``; the first to cross sets the task's choice."""
+        import brian2 as b2
+
+        k = self.program.n_actions
+        ns = {**self.namespace, "decision_tau": self.decision_params["tau_ms"] * b2.ms,
+              "threshold": self.decision_params["threshold_hz"] * b2.Hz}
+        if mode == "rate":
+            eqs = "dx/dt = (thalamic - x) / decision_tau : Hz\nthalamic : Hz\n"
+        else:
+            eqs = "dx/dt = -x / decision_tau : Hz\n"
+        eqs += self.declarations(["choice"])
+        units = b2.NeuronGroup(k, eqs, threshold=expand("x > threshold and in_cue == 1 and task_choice < 0"),
+                               reset="", namespace=ns, method="euler", name="decision")
+        self.link(units, ["choice"])
+        if mode == "rate":
+            readout = b2.Synapses(thalamus, units, "thalamic_post = rate_pre / N_incoming : Hz (summed)",
+                                  name="decision_readout")
+        else:
+            readout = b2.Synapses(thalamus, units, on_pre="x_post += 1 / (N_incoming * decision_tau)",
+                                  namespace=ns, name="decision_readout")
+        readout.connect(j=f"i // {per_channel}")
+        commit = b2.Synapses(units, self.task, namespace=ns, name="decision_commit", on_pre="""
+            free = int(choice_post < 0)
+            same = (1 - free) * int(abs(t - choice_time_post) < 0.5 * dt)
+            tied_post += same
+            take = free + same * int(rand() * (tied_post + 1) < 1)
+            choice_time_post = take * t + (1 - take) * choice_time_post
+            choice_post = take * i_pre + (1 - take) * choice_post
+            """)
+        commit.connect(j="0")
+        # same-step crossings are serialised; each replaces the choice with chance 1/(crossings so far)
+        b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
+        self.objects += [units, readout, commit]
+        self.decision = units
+
+    def events(self) -> dict[str, np.ndarray]:
+        """The logged task variables at each outcome (one entry per trial that reached its outcome)."""
+        import brian2 as b2
+
+        out = {}
+        for name in self.program.log:
+            values = np.asarray(getattr(self.log, name)[:] / (b2.second if name == "choice_time" else 1))
+            integer = np.issubdtype(self.task.variables[name].dtype, np.integer)
+            out[name] = values.astype(int) if integer else values
+        if "choice_time" in out:
+            # seconds from cue onset to the commitment; NaN without a response
+            onset = out["trial"] * self.program.trial_s + self.program.cue_s
+            out["choice_time"] = np.where(out["choice"] >= 0, out["choice_time"] - onset, np.nan)
+        return out
