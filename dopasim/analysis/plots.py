@@ -68,8 +68,10 @@ def _trial_matrix(res, region):
 
 
 def _mark_events(ax, task):
-    ax.axvline(task.cs, color="#4c72b0", lw=0.8, ls=":")
-    ax.axvline(task.us, color="#c44e52", lw=0.8, ls=":")
+    """Dotted lines at the stimulus (blue) and the outcome (red)."""
+    stimulus, outcome = (task.cue, task.outcome) if hasattr(task, "program") else (task.cs, task.us)
+    ax.axvline(stimulus, color="#4c72b0", lw=0.8, ls=":")
+    ax.axvline(outcome, color="#c44e52", lw=0.8, ls=":")
 
 
 def _legend(ax):
@@ -178,6 +180,94 @@ def da_vs_td(res, path):
     plt.close(fig)
 
 
+def _running(x, width=20):
+    x = np.asarray(x, dtype=float)
+    return np.convolve(x, np.ones(width) / width, mode="valid") if len(x) >= width else x
+
+
+def learning_curve(res, path, width=20):
+    """Running choice of the best option: circuit and reference on the same trials."""
+    tr = res.trials
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    x = np.arange(len(_running(tr["chose_best"], width))) + width - 1
+    ax.plot(x, _running(tr["chose_best"], width), color="#c44e52", lw=2, label=f"circuit ({res.mode} mode)")
+    ax.plot(x, _running(tr["ref_chose_best"], width), color="k", lw=1.2, label="reference "
+            f"({res.config['reference']['learner']})")
+    ax.plot(x, _running(tr["choice"] < 0, width), color="#999999", lw=1, ls="--", label="no response")
+    if "reversal_trial" in res.task.p:
+        ax.axvline(res.task.p["reversal_trial"], color="k", ls=":", lw=1)
+        ax.text(res.task.p["reversal_trial"], 1.02, " reversal", fontsize=8)
+    ax.set_ylim(-0.02, 1.08)
+    ax.set_xlabel("trial")
+    ax.set_ylabel(f"P(best option), running mean of {width}")
+    ax.set_title("choice learning")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def opponent_weights(res, path):
+    """Go (cue -> D1) and NoGo (cue -> D2) weights of each action channel across the session."""
+    rec = res.recording
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    colours = plt.cm.tab10(np.arange(10))
+    for name, line in (("cue_d1", "-"), ("cue_d2", "--")):
+        if name not in rec.weights:
+            continue
+        t, w = rec.weights[name]
+        j = rec.final_weights[name][1][rec.weight_synapses[name]]
+        target = res.graph._edge(name)[1]
+        per = rec.sizes[target] // rec.channels[target]
+        for k in range(rec.channels[target]):
+            sel = j // per == k
+            if sel.any():
+                ax.plot(t / res.task.duration, w[sel].mean(axis=0), line, color=colours[k % 10],
+                        label=f"{'Go (D1)' if name == 'cue_d1' else 'NoGo (D2)'} channel {k}")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("mean weight")
+    ax.set_title("opponent learning: D1 (solid) and D2 (dashed) weights per action")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def choice_activity(res, path, regions=("striatum_d1", "gpi", "thalamus", "vta")):
+    """Chosen vs unchosen channels around the choice, averaged over the second half of the session."""
+    rec, task, tr = res.recording, res.task, res.trials
+    late = [k for k in range(len(tr["trial"]) // 2, len(tr["trial"])) if tr["choice"][k] >= 0]
+    fig, axes = plt.subplots(1, len(regions), figsize=(3.2 * len(regions), 3.4))
+    for ax, region in zip(axes, regions):
+        t, c = rec.channel_rates(region, bin_s=0.02)
+        per = int(round(task.duration / 0.02))
+        rows = [(c[:, k * per:(k + 1) * per], tr["choice"][k]) for k in late if (k + 1) * per <= c.shape[1]]
+        tt = np.arange(per) * 0.02
+        if not rows:
+            continue
+        if c.shape[0] > 1:
+            chosen = np.mean([m[ch] for m, ch in rows], axis=0)
+            other = np.mean([np.delete(m, ch, axis=0).mean(axis=0) for m, ch in rows], axis=0)
+            ax.plot(tt, chosen, color="#c44e52", label="chosen")
+            ax.plot(tt, other, color="#4c72b0", label="other")
+        else:
+            rewarded = [m[0] for (m, _), k in zip(rows, late) if tr["reward"][k] > 0]
+            omitted = [m[0] for (m, _), k in zip(rows, late) if tr["reward"][k] == 0]
+            for group, colour, label in ((rewarded, "#c44e52", "rewarded"), (omitted, "k", "no reward")):
+                if group:
+                    ax.plot(tt, np.mean(group, axis=0), color=colour, label=label)
+        _mark_events(ax, task)
+        ax.set_title(region, fontsize=10)
+        ax.set_xlabel("time in trial (s)")
+        _legend(ax)
+    axes[0].set_ylabel("rate (Hz)")
+    fig.suptitle(f"activity around the choice, second half, {res.mode} mode (dotted: cue blue, outcome red)",
+                 fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def write_figures(res, folder: Path) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -187,6 +277,11 @@ def write_figures(res, folder: Path) -> None:
     fig.savefig(folder / "circuit.png", dpi=110)
     plt.close(fig)
     activity(res, folder / "activity.png")
+    if hasattr(res.task, "program"):
+        learning_curve(res, folder / "learning.png")
+        opponent_weights(res, folder / "weights.png")
+        choice_activity(res, folder / "choice_activity.png")
+        return
     dopamine_transfer(res, folder / "dopamine_transfer.png")
     value(res, folder / "value.png")
     da_vs_td(res, folder / "da_vs_td.png")

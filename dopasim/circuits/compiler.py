@@ -60,6 +60,8 @@ class Recording:
     weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     #: plastic projection -> (presynaptic index, postsynaptic index, weight) of every synapse
     final_weights: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: plastic projection -> indices of the synapses in ``weights``
+    weight_synapses: dict[str, np.ndarray] = field(default_factory=dict)
     #: closed-loop tasks: the task variables logged at each trial's outcome
     events: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -271,11 +273,12 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
         if attrs["rule"] == "three_factor":
             syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
             syn.run_regularly(WEIGHT_UPDATE, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
-            if p["p"] >= 1.0 and not focused:
-                n_syn = len(groups[source]) * len(groups[target])
+            if p["p"] >= 1.0:
+                # evenly spaced synapses, so every channel of a focused projection is sampled
+                n_syn = len(groups[source]) * len(groups[target]) // (k if focused else 1)
+                record = np.unique(np.linspace(0, n_syn - 1, min(n_syn, WEIGHT_SAMPLE)).astype(int))
                 monitors[f"weights_{name}"] = b2.StateMonitor(
-                    syn, "w", record=np.arange(min(n_syn, WEIGHT_SAMPLE)),
-                    dt=WEIGHT_RECORD_DT_MS * b2.ms, name=f"weights_{name}")
+                    syn, "w", record=record, dt=WEIGHT_RECORD_DT_MS * b2.ms, name=f"weights_{name}")
         else:
             syn.w = "weight"
         if mode == "spiking" and p["delay_ms"] > 0:
@@ -395,6 +398,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
                 rec.recorded[name] = np.asarray(mon.record)
             else:
                 rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
+                rec.weight_synapses[name] = np.asarray(mon.record)
         if loop is not None:
             rec.events = loop.events()
         for name, syn in synapses.items():

@@ -105,15 +105,18 @@ def selection(channels: int = 3) -> CircuitGraph:
 CUE_RATE_HZ = 50.0
 STRIATAL_NOISE_HZ = 8.0
 #: learning rates of the actor (cue -> D1/D2, pre x post tag) and the critic (cue -> ventral striatum)
-ACTOR_LEARNING_RATE = 5e-4
-CRITIC_LEARNING_RATE = 0.08
+ACTOR_LEARNING_RATE = 1.5e-3
+CRITIC_LEARNING_RATE = 0.02
 CRITIC_WEIGHT = 0.25
 #: elements of 100 ms in the critic's serial compound: covers a response window of up to 1 s
 CRITIC_ELEMENTS = 10
 #: the critic's eligibility outlasts its cue by less than the inter-trial interval, so the next trial's
 #: cue burst is not credited to this trial's last element
 CRITIC_ELIGIBILITY_MS = 200.0
-ACTOR_W_MAX = 4.0
+#: bounded preferences: a Go weight of 1.6 drives the striatum at 60 Hz, so a few dips can overturn it
+ACTOR_W_MAX = 1.6
+#: only cells driven above this rate (the chosen channel's, lifted by the efference copy) are tagged
+ACTOR_POST_THRESHOLD_HZ = 25.0
 #: initial cue -> D1/D2 weights: the striatum fires well below the GPR operating point, so that the
 #: efference copy (30 Hz) makes the chosen channel's cells several times more active than the rest;
 #: the direct pathway's gain is doubled so that these lower striatal rates still release a channel
@@ -149,8 +152,9 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     for region in ("striatum_d1", "striatum_d2"):
         g.set(f"{region}.noise_hz", STRIATAL_NOISE_HZ)
     g.set("striatum_d2.dopamine_receptor", "d2")
-    plastic = dict(rule="three_factor", post="rate", learning_rate=ACTOR_LEARNING_RATE * scale,
-                   w_max=ACTOR_W_MAX * scale, w_init_spread=0.0, topology=topology)
+    plastic = dict(rule="three_factor", post="rate", post_threshold_hz=ACTOR_POST_THRESHOLD_HZ,
+                   learning_rate=ACTOR_LEARNING_RATE * scale, w_max=ACTOR_W_MAX * scale, w_init_spread=0.0,
+                   topology=topology)
     g.add_projection("cue_d1", "cue", "striatum_d1", "excitatory", weight=ACTOR_WEIGHT_D1 * scale, **plastic)
     g.add_projection("cue_d2", "cue", "striatum_d2", "excitatory", weight=ACTOR_WEIGHT_D2 * scale, **plastic)
     g.set("direct.weight", W_DIRECT_ACTOR)
