@@ -71,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="number of trials (default: the task's own, see `dopasim list`)")
     run.add_argument("--seed", type=_seed, default=1, help="seed fixing the whole run (default: 1)")
     run.add_argument("--set", dest="sets", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
-                     help="override a parameter: task.PARAM, circuit.REGION.PARAM, circuit.PROJECTION.PARAM "
-                     "or reference.PARAM (repeatable)")
+                     help="override a parameter: task.PARAM, circuit.REGION.PARAM, circuit.PROJECTION.PARAM, "
+                     "reference.PARAM or decision.PARAM (repeatable)")
     run.add_argument("--out", type=Path, default=None, help="run directory (default: runs/TASK-MODE-seedS-TIME)")
     run.add_argument("--quiet", action="store_true", help="no progress output")
     sub.add_parser("list", help="list tasks, circuit presets and diseases",

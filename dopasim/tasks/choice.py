@@ -28,6 +28,7 @@ import numpy as np
 from dopasim.circuits.loop import TaskProgram
 from dopasim.models.rl import REFERENCE_PARAMS, make_learner
 from dopasim.params import ConfigError, Param
+from dopasim.tasks.pavlovian import check_cortex_span, check_regions
 
 TIMING_PARAMS = {
     "trial_ms": Param(1200.0, "duration of one trial (one decision)", low=200.0, high=60_000.0, unit="ms"),
@@ -73,20 +74,12 @@ class ChoiceTask(gym.Env):
                 "critic_stimuli": self.critic_stimuli}
 
     def check_circuit(self, graph) -> None:
-        missing = [r for r in self.needs if r not in graph.regions()]
-        if missing:
-            raise ConfigError(f"task {self.name} needs a circuit with the regions {', '.join(self.needs)}; "
-                              f"circuit {graph.name!r} lacks {', '.join(missing)} (try --circuit actor_critic)")
+        check_regions(self, graph)
         for region, n in (("thalamus", self.n_actions), ("cue", self.n_stimuli)):
             if graph.channels(region) != n:
                 raise ConfigError(f"task {self.name} has {n} {'actions' if region == 'thalamus' else 'stimuli'}, "
                                   f"but circuit.{region} has {graph.channels(region)} channels")
-        cortex = graph.region("cortex")["params"]
-        span = cortex["n_elements"] * cortex["element_ms"]
-        if span < self.p["response_window_ms"]:
-            raise ConfigError(f"circuit.cortex: {cortex['n_elements']} elements of {cortex['element_ms']:.0f} ms "
-                              f"cover {span:.0f} ms, shorter than task.response_window_ms="
-                              f"{self.p['response_window_ms']:.0f}")
+        check_cortex_span(graph, self.p, "response_window_ms")
 
     # -- the session ---------------------------------------------------------
     def program_base(self, n_trials: int, **fields) -> TaskProgram:

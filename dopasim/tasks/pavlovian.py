@@ -114,16 +114,8 @@ class Pavlovian(gym.Env):
     needs = ("cortex", "reward", "ventral_striatum", "vta")
 
     def check_circuit(self, graph) -> None:
-        missing = [r for r in self.needs if r not in graph.regions()]
-        if missing:
-            raise ConfigError(f"task pavlovian needs a circuit with the regions {', '.join(self.needs)}; "
-                              f"circuit {graph.name!r} lacks {', '.join(missing)} (try --circuit critic)")
-        cortex = graph.region("cortex")["params"]
-        span = cortex["n_elements"] * cortex["element_ms"]
-        if span < self.p["cs_us_interval_ms"]:
-            raise ConfigError(f"circuit.cortex: {cortex['n_elements']} elements of {cortex['element_ms']:.0f} ms "
-                              f"cover {span:.0f} ms, shorter than task.cs_us_interval_ms="
-                              f"{self.p['cs_us_interval_ms']:.0f}")
+        check_regions(self, graph)
+        check_cortex_span(graph, self.p, "cs_us_interval_ms")
 
     def trials(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """The trial sequence, drawn once and shared by circuit and reference."""
@@ -205,6 +197,23 @@ class Pavlovian(gym.Env):
         if out["da_us_early"]:
             out["da_us_late_over_early"] = out["da_us_late"] / out["da_us_early"]
         return out
+
+
+def check_regions(task, graph) -> None:
+    """The circuit has every region the task reads from or drives."""
+    missing = [r for r in task.needs if r not in graph.regions()]
+    if missing:
+        raise ConfigError(f"task {task.name} needs a circuit with the regions {', '.join(task.needs)}; circuit "
+                          f"{graph.name!r} lacks {', '.join(missing)} (try --circuit {task.default_circuit})")
+
+
+def check_cortex_span(graph, params: dict, interval: str) -> None:
+    """The cortex's serial compound covers the task's ``interval`` parameter (ms)."""
+    cortex = graph.region("cortex")["params"]
+    span = cortex["n_elements"] * cortex["element_ms"]
+    if span < params[interval]:
+        raise ConfigError(f"circuit.cortex: {cortex['n_elements']} elements of {cortex['element_ms']:.0f} ms "
+                          f"cover {span:.0f} ms, shorter than task.{interval}={params[interval]:.0f}")
 
 
 def _corr(a, b) -> float | None:

@@ -8,26 +8,7 @@ Hebbian tag (pre x post) carries the credit when dopamine arrives. The task's
 ``choice`` signal is 1 for the chosen channel while the cue is on.
 """
 
-from dopasim.circuits.regions import RegionType
-from dopasim.params import Param
+from dopasim.circuits.regions.salience import channel_input
 
-
-def _rate(params: dict, signal) -> str:
-    channel = f"i // {params['cells_per_channel']}"
-    return f"{params['peak_rate_hz']}*Hz * {signal(channel)}"
-
-
-REGION = RegionType(
-    name="motor",
-    kind="cortex",
-    summary="premotor efference copy of the chosen action (Frank 2005)",
-    params={
-        "channels": Param(2, "number of action channels", low=1, high=1000),
-        "cells_per_channel": Param(20, "cells carrying each channel", low=1, high=10_000),
-        "peak_rate_hz": Param(30.0, "rate of the chosen channel's cells", low=0.0, high=1000.0, unit="Hz"),
-    },
-    input_rate=_rate,
-    signal="choice",
-    input_size=lambda p: p["channels"] * p["cells_per_channel"],
-    rate_mode_params=lambda p: {**p, "cells_per_channel": 1},
-)
+REGION = channel_input("motor", "premotor efference copy of the chosen action (Frank 2005)", "choice", 2, 30.0,
+                       "rate of the chosen channel's cells")
