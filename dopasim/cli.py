@@ -106,7 +106,7 @@ def _run(args) -> int:
         raise ConfigError(f"--out {str(out)!r} exists and is not an empty directory")
     if not args.quiet:
         print(f"dopasim: {args.task} on '{graph.name}', {args.mode} mode, {trials} trials "
-              f"(up to {trials * the_task.duration:.0f} s simulated), seed {args.seed}", flush=True)
+              f"({trials * the_task.duration:.0f} s simulated), seed {args.seed}", flush=True)
     start = time.time()
     res = run(args.task, args.circuit, args.mode, trials, args.seed, sets, progress=not args.quiet)
     res.write(out)

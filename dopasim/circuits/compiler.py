@@ -260,7 +260,8 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
             ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms,
                       dopamine_sign=-1.0 if receptor == "d2" else 1.0,
-                      post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz, learning_rate=p["learning_rate"] * b2.second,
+                      post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
+                      learning_rate=p["learning_rate"] * b2.second,
                       dopamine_tonic=tonic * b2.Hz, w_max=p["w_max"], spread=p["w_init_spread"])
             kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
         syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
@@ -351,8 +352,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
 
     ``signals`` maps signal names to arrays sampled every ``signal_dt`` seconds.
     A closed-loop task passes its ``program`` (and the ``decision`` read-out
-    parameters); it may end the session before ``duration``, and its log of
-    every outcome is ``Recording.events``. One ``seed`` fixes every random draw
+    parameters); its log of every outcome is ``Recording.events``. One ``seed`` fixes every random draw
     (initial weights, Poisson input, noise). With ``progress``, a bar (in trials
     of ``trial_s``) is drawn on stderr.
     """
@@ -362,17 +362,15 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
 
     # the weight monitor records synapses 0..k of an all-to-all projection, which exist
     b2.BrianLogger.suppress_name("cannot_check_statemonitor_indices")
+    # the decision's same-step crossings are serialised on purpose: each replaces the choice with
+    # chance 1/(crossings so far), so the order-dependence Brian2 warns about is the tie-break
+    b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
 
     directory = Path(build_dir) if build_dir else default_build_dir(mode)
     with _standalone(directory) as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
-        loop = None
-        if program is not None:
-            from dopasim.circuits.loop import DECISION_PARAMS
-            from dopasim.params import resolve
-
-            loop = TaskLoop(program, DT_MS[mode] / 1000, resolve("decision", DECISION_PARAMS, decision or {}))
+        loop = TaskLoop(program, DT_MS[mode] / 1000, decision) if program is not None else None
         net, groups, synapses, monitors = build_network(graph, mode, signals, signal_dt, loop)
         report = _progress_bar(trial_s or duration) if progress else None
         net.run(duration * b2.second, report=report, report_period=1 * b2.second)
@@ -383,8 +381,6 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
         except RuntimeError as err:
             raise SimulationError(f"the C++ standalone build or run failed in {directory} ({err}); "
                                   "Brian2 needs a working g++ and make") from err
-        if device._last_run_completed_fraction < 1:  # the task ended the session
-            duration = round(duration * device._last_run_completed_fraction / signal_dt) * signal_dt
         rec = Recording(mode=mode, duration=duration,
                         sizes={r: len(g) for r, g in groups.items()},
                         kinds={r: graph.region(r)["kind"] for r in groups},

@@ -14,12 +14,10 @@ inside the simulation (docs/design/closed_loop.md):
   thalamic channel's rate, and the first to exceed ``threshold_hz`` inside the
   response window is the choice. Several crossing in the same time step is a
   tie: one of them is taken at random (each with equal chance) and ``tied``
-  counts the others. No crossing by the end
-  of the window is a no-response trial (``choice = -1``);
+  counts the others. No crossing by the end of the window is a no-response
+  trial (``choice = -1``);
 * input regions read the task's state through linked variables, so the cue and
-  the reward volley follow the circuit's own choices;
-* a task with episodes can end the session early, from the generated code, once
-  the requested number of episodes is complete.
+  the reward volley follow the circuit's own choices.
 """
 
 from __future__ import annotations
@@ -29,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dopasim.params import Param
+from dopasim.params import Param, resolve
 
 #: decision read-out parameters (``--set decision.PARAM=...``)
 DECISION_PARAMS = {
@@ -47,16 +45,6 @@ tied : integer
 choice_time : second
 reward : 1
 stimulus : integer
-stopped : 1
-"""
-
-END_SESSION_CPP = """
-double end_session(int flag)
-{
-    // ends the standalone run after this time step (the same flag Brian2's stop() sets)
-    if (flag) Network::_globally_stopped = true;
-    return 0.0;
-}
 """
 
 
@@ -81,8 +69,6 @@ class TaskProgram:
     variables: str = ""
     on_trial_start: str = ""
     on_outcome: str = ""
-    #: condition checked after each outcome; true ends the session
-    stop_when: str | None = None
     #: input signal name -> rate-factor template with ``{index}`` for the input's column
     signals: dict[str, str] = field(default_factory=dict)
     #: task variables logged at each outcome
@@ -117,20 +103,19 @@ def task_names(expr: str) -> list[str]:
 
 
 class TaskLoop:
-    """The Brian2 objects of the closed loop, on the current device."""
+    """The Brian2 objects of the closed loop, on the current device.
 
-    def __init__(self, program: TaskProgram, dt_s: float, decision: dict):
+    ``decision``: read-out parameters (:data:`DECISION_PARAMS`; defaults for those left out).
+    """
+
+    def __init__(self, program: TaskProgram, dt_s: float, decision: dict | None = None):
         import brian2 as b2
 
         self.program = program
         self.constants = {**_steps(program, dt_s), "N_ACTIONS": program.n_actions}
         self.tables = {name: b2.TimedArray(np.asarray(values, dtype=float), dt=program.trial_s * b2.second,
                                            name=name) for name, values in program.tables.items()}
-        end_session = b2.Function(lambda flag: 0.0, arg_units=[1], return_unit=1, arg_types=["integer"],
-                                  return_type="float")
-        end_session.implementations.add_implementation(
-            "cpp", code={"support_code": END_SESSION_CPP, "hashdefine_code": ""}, name="end_session")
-        self.namespace = {**self.constants, **self.tables, "end_session": end_session}
+        self.namespace = {**self.constants, **self.tables}
         self.task = b2.NeuronGroup(
             1, TASK_VARIABLES + program.variables, namespace=self.namespace, name="task",
             events={"trial_start": "timestep(t, dt) % TRIAL_STEPS == 0",
@@ -138,13 +123,10 @@ class TaskLoop:
         self.task.choice = -1
         start = "trial = timestep(t, dt) // TRIAL_STEPS\nchoice = -1\ntied = 0\nreward = 0\n"
         self.task.run_on_event("trial_start", expand(start + program.on_trial_start))
-        outcome = program.on_outcome
-        if program.stop_when:
-            outcome += f"\nstopped = end_session(int({program.stop_when}))"
-        self.task.run_on_event("outcome", expand(outcome))
+        self.task.run_on_event("outcome", expand(program.on_outcome))
         self.log = b2.EventMonitor(self.task, "outcome", variables=list(program.log), when="end",
                                    name="task_log")
-        self.decision_params = decision
+        self.decision_params = resolve("decision", DECISION_PARAMS, decision or {})
         self.objects = [self.task, self.log]
 
     def link(self, group, names: list[str]) -> None:
@@ -196,8 +178,6 @@ class TaskLoop:
             choice_post = take * i_pre + (1 - take) * choice_post
             """)
         commit.connect(j="0")
-        # same-step crossings are serialised; each replaces the choice with chance 1/(crossings so far)
-        b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
         self.objects += [units, readout, commit]
         self.decision = units
 

@@ -146,7 +146,6 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
                           f"({stimuli}) must equal actions ({actions})")
     g = remove_region(selection(actions), "salience")
     g.name = "actor_critic"
-    g.graph.graph["name"] = "actor_critic"
     scale = stimuli if topology == "all" else 1
     g.add_region("cue", "salience", channels=stimuli, peak_rate_hz=CUE_RATE_HZ)
     for region in ("striatum_d1", "striatum_d2"):

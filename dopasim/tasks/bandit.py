@@ -18,6 +18,7 @@ from gymnasium import spaces
 
 from dopasim.params import ConfigError, Param, resolve
 from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask, p_best_over, parse_probs
+from dopasim.tasks.pavlovian import corr
 
 
 class Bandit(ChoiceTask):
@@ -92,7 +93,7 @@ class Bandit(ChoiceTask):
             "no_response_rate": float(np.mean(table["choice"] < 0)) if n else None,
             "mean_rt_ms": float(np.nanmean(table["rt_ms"])) if np.any(table["choice"] >= 0) else None,
             "reward_rate": float(np.mean(table["reward"])) if n else None,
-            "corr_da_td_outcome": _corr(table["da_outcome"], table["td_outcome"]),
+            "corr_da_td_outcome": corr(table["da_outcome"], table["td_outcome"]),
         }
 
 
@@ -127,8 +128,7 @@ class Reversal(Bandit):
         out.update(p_best_pre=p_best_over(table, table["best_arm"], pre),
                    p_best_post=p_best_over(table, table["best_arm"], post),
                    trials_to_criterion_post=_trials_to_criterion(table["chose_best"][rev:], self.p["criterion"]))
-        ref = {"chose_best": table["ref_chose_best"]}
-        out.update(ref_p_best_post=float(np.mean(ref["chose_best"][post])) if len(post) else None)
+        out.update(ref_p_best_post=float(np.mean(table["ref_chose_best"][post])) if len(post) else None)
         return out
 
 
@@ -137,10 +137,3 @@ def _trials_to_criterion(chose_best: np.ndarray, criterion: int) -> int | None:
     hits = np.convolve(chose_best, np.ones(10, dtype=int), mode="valid")
     reached = np.flatnonzero(hits >= criterion)
     return int(reached[0] + 10) if len(reached) else None
-
-
-def _corr(a, b) -> float | None:
-    ok = np.isfinite(a) & np.isfinite(b)
-    if ok.sum() < 3 or np.std(a[ok]) == 0 or np.std(b[ok]) == 0:
-        return None
-    return float(np.corrcoef(a[ok], b[ok])[0, 1])

@@ -82,9 +82,9 @@ class ChoiceTask(gym.Env):
         check_cortex_span(graph, self.p, "response_window_ms")
 
     # -- the session ---------------------------------------------------------
-    def program_base(self, n_trials: int, **fields) -> TaskProgram:
+    def program_base(self, n_trials: int, present: str = "1", **fields) -> TaskProgram:
+        """The shared trial structure; ``present`` (1 or 0 per stimulus column ``{index}``) says what is on offer."""
         p = self.p
-        present = fields.pop("cue_signal", "1")
         elapsed = "(timestep(t, dt) % TRIAL_STEPS - CUE_STEP) * dt / second"
         signals = {"salience": f"in_cue * {present}", "reward": "task_reward * in_outcome",
                    "choice": "in_cue * int(task_choice == {index})",
@@ -119,15 +119,12 @@ class ChoiceTask(gym.Env):
 
     def critic_errors(self, table: dict, alpha: float) -> np.ndarray:
         """TD error at each outcome of an abstract critic that sees the circuit's own stimuli and rewards."""
-        values = np.zeros(self.n_stimuli_states())
+        values = np.zeros(self.observation_space.n)
         errors = np.zeros(len(table["trial"]))
         for i, (s, r) in enumerate(zip(table["stimulus"], table["reward"])):
             errors[i] = r - values[s]
             values[s] += alpha * errors[i]
         return errors
-
-    def n_stimuli_states(self) -> int:
-        return self.observation_space.n
 
     def reference(self, draws: dict, n_trials: int, rng: np.random.Generator, learner: str, **params):
         """The reference learner plays this task's environment on the same draws."""

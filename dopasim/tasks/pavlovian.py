@@ -190,8 +190,8 @@ class Pavlovian(gym.Env):
             "da_cs_early": mean("da_cs", early), "da_cs_late": mean("da_cs", late),
             "da_us_early": mean("da_us", early), "da_us_late": mean("da_us", late),
             "da_us_omitted_late": mean("da_us", late_omitted),
-            "corr_da_td_cs": _corr(table["da_cs"], table["td_cs"]),
-            "corr_da_td_us": _corr(table["da_us"], table["td_us"]),
+            "corr_da_td_cs": corr(table["da_cs"], table["td_cs"]),
+            "corr_da_td_us": corr(table["da_us"], table["td_us"]),
             "ref_td_cs_late": mean("td_cs", late), "ref_td_us_late": mean("td_us", late),
         }
         if out["da_us_early"]:
@@ -216,7 +216,10 @@ def check_cortex_span(graph, params: dict, interval: str) -> None:
                           f"cover {span:.0f} ms, shorter than task.{interval}={params[interval]:.0f}")
 
 
-def _corr(a, b) -> float | None:
-    if np.std(a) == 0 or np.std(b) == 0:
+def corr(a, b) -> float | None:
+    """Pearson r over the trials where both are defined (None if either is constant)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    ok = np.isfinite(a) & np.isfinite(b)
+    if ok.sum() < 2 or np.std(a[ok]) == 0 or np.std(b[ok]) == 0:
         return None
-    return float(np.corrcoef(a, b)[0, 1])
+    return float(np.corrcoef(a[ok], b[ok])[0, 1])
