@@ -169,7 +169,7 @@ def _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, deci
     table["td_outcome"] = the_task.critic_errors(table, reference["alpha"])
     # the reference's own choices, drawn from a stream of its own so the circuit's draws stay the same
     ref_rng = np.random.default_rng([seed, 1])
-    table.update(the_task.reference(draws, n_trials, ref_rng, **reference))
+    table.update(the_task.reference(draws, table, ref_rng, **reference))
     return table, rec
 
 

@@ -186,14 +186,16 @@ def _running(x, width=20):
 
 
 def learning_curve(res, path, width=20):
-    """Running choice of the best option: circuit and reference on the same trials."""
+    """Running choice of the best option: circuit and reference on the same trials (training trials only)."""
     tr = res.trials
+    rows = np.flatnonzero(tr["phase"] == "train") if "phase" in tr else np.arange(len(tr["trial"]))
+    best, ref_best = _best_choices(res)
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    x = np.arange(len(_running(tr["chose_best"], width))) + width - 1
-    ax.plot(x, _running(tr["chose_best"], width), color="#c44e52", lw=2, label=f"circuit ({res.mode} mode)")
-    ax.plot(x, _running(tr["ref_chose_best"], width), color="k", lw=1.2, label="reference "
+    x = np.arange(len(_running(best[rows], width))) + width - 1
+    ax.plot(x, _running(best[rows], width), color="#c44e52", lw=2, label=f"circuit ({res.mode} mode)")
+    ax.plot(x, _running(ref_best[rows], width), color="k", lw=1.2, label="reference "
             f"({res.config['reference']['learner']})")
-    ax.plot(x, _running(tr["choice"] < 0, width), color="#999999", lw=1, ls="--", label="no response")
+    ax.plot(x, _running(tr["choice"][rows] < 0, width), color="#999999", lw=1, ls="--", label="no response")
     if "reversal_trial" in res.task.p:
         ax.axvline(res.task.p["reversal_trial"], color="k", ls=":", lw=1)
         ax.text(res.task.p["reversal_trial"], 1.02, " reversal", fontsize=8)
@@ -202,6 +204,51 @@ def learning_curve(res, path, width=20):
     ax.set_ylabel(f"P(best option), running mean of {width}")
     ax.set_title("choice learning")
     ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _best_choices(res) -> tuple[np.ndarray, np.ndarray]:
+    """Per trial, 1 where the circuit (and the reference) chose the option with the best reward probability."""
+    tr = res.trials
+    if "chose_best" in tr:
+        return tr["chose_best"], tr["ref_chose_best"]
+    probs = res.task.probs
+    better = np.maximum(probs[tr["stim_a"]], probs[tr["stim_b"]])
+    ref = (tr["ref_choice"] >= 0) & (probs[tr["ref_choice"]] >= better)
+    return tr["correct"], ref.astype(int)
+
+
+def test_choices(res, path):
+    """Probabilistic selection, test phase: choose A and avoid B (circuit vs reference), and every pair."""
+    tr, task = res.trials, res.task
+    fig, (bars, grid) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [1, 1.4]})
+    who = (("circuit", "", "#c44e52"), ("reference", "ref_", "#555555"))
+    for k, (label, prefix, colour) in enumerate(who):
+        values = [res.summary.get(f"{prefix}choose_a"), res.summary.get(f"{prefix}avoid_b")]
+        bars.bar(np.arange(2) + (k - 0.5) * 0.38, [np.nan if v is None else v for v in values], 0.38,
+                 color=colour, label=label)
+    bars.axhline(0.5, color="k", ls=":", lw=1)
+    bars.set_xticks([0, 1], ["choose A", "avoid B"])
+    bars.set_ylim(0, 1.05)
+    bars.set_ylabel("accuracy in novel test pairs")
+    bars.set_title(f"test phase ({res.mode} mode)", fontsize=10)
+    bars.legend(fontsize=8)
+    n = len(task.probs)
+    chose_first = np.full((n, n), np.nan)
+    test = (tr["phase"] == "test") & (tr["choice"] >= 0)
+    for a in range(n):
+        for b in range(n):
+            sel = test & (((tr["stim_a"] == a) & (tr["stim_b"] == b)) | ((tr["stim_a"] == b) & (tr["stim_b"] == a)))
+            if a != b and sel.any():
+                chose_first[a, b] = np.mean(tr["choice"][sel] == a)
+    image = grid.imshow(chose_first, vmin=0, vmax=1, cmap="RdBu_r")
+    letters = [f"{c} ({p:.1f})" for c, p in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", task.probs)]
+    grid.set_xticks(range(n), letters, fontsize=8, rotation=45)
+    grid.set_yticks(range(n), letters, fontsize=8)
+    grid.set_title("test: P(choose row stimulus over column)", fontsize=10)
+    fig.colorbar(image, ax=grid, fraction=0.046)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -281,6 +328,8 @@ def write_figures(res, folder: Path) -> None:
         learning_curve(res, folder / "learning.png")
         opponent_weights(res, folder / "weights.png")
         choice_activity(res, folder / "choice_activity.png")
+        if "choose_a" in res.summary:
+            test_choices(res, folder / "test_choices.png")
         return
     dopamine_transfer(res, folder / "dopamine_transfer.png")
     value(res, folder / "value.png")

@@ -381,7 +381,13 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
         except RuntimeError as err:
             raise SimulationError(f"the C++ standalone build or run failed in {directory} ({err}); "
                                   "Brian2 needs a working g++ and make") from err
-        rec = Recording(mode=mode, duration=duration,
+        if progress and device._last_run_completed_fraction < 1:
+            print(file=sys.stderr, flush=True)  # the bar stops short when the task ends the session
+        # a task can end the session early (at a trial's start): keep whole trials only
+        simulated = duration * device._last_run_completed_fraction
+        if trial_s and simulated < duration:
+            simulated = min(duration, round(simulated / trial_s) * trial_s)
+        rec = Recording(mode=mode, duration=simulated,
                         sizes={r: len(g) for r, g in groups.items()},
                         kinds={r: graph.region(r)["kind"] for r in groups},
                         channels={r: graph.channels(r) for r in groups})

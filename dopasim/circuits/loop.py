@@ -17,7 +17,10 @@ inside the simulation (docs/design/closed_loop.md):
   counts the others. No crossing by the end of the window is a no-response
   trial (``choice = -1``);
 * input regions read the task's state through linked variables, so the cue and
-  the reward volley follow the circuit's own choices.
+  the reward volley follow the circuit's own choices;
+* a task whose length depends on the circuit's own play (a training criterion,
+  episodes of a maze) ends the session early: when its ``stop_when`` condition
+  holds at a trial's start, generated code stops the run after that time step.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ tied : integer
 choice_time : second
 reward : 1
 stimulus : integer
+stopped : 1
 """
 
 
@@ -75,6 +79,29 @@ class TaskProgram:
     log: tuple[str, ...] = ("trial", "stimulus", "choice", "tied", "choice_time", "reward")
     outcome_duration_s: float = 0.05
     decision_region: str = "thalamus"
+    #: which actions may be chosen (template with ``{index}`` for the action; empty: all)
+    offered: str = ""
+    #: condition on the task's variables, checked at each trial's start, that ends the session
+    stop_when: str = ""
+    #: named integer constants the task's code uses
+    constants: dict[str, int] = field(default_factory=dict)
+
+
+def _stop_session():
+    """A function for generated code: ``stop_session(x)`` with x > 0 ends the standalone run after this step."""
+    import brian2 as b2
+
+    @b2.implementation("cpp", """
+    double stop_session(double x) {
+        if (x > 0) Network::_globally_stopped = true;
+        return x;
+    }
+    """)
+    @b2.check_units(x=1, result=1)
+    def stop_session(x):
+        raise NotImplementedError("stop_session runs only in C++ standalone")
+
+    return stop_session
 
 
 def _steps(program: TaskProgram, dt_s: float) -> dict[str, int]:
@@ -112,16 +139,18 @@ class TaskLoop:
         import brian2 as b2
 
         self.program = program
-        self.constants = {**_steps(program, dt_s), "N_ACTIONS": program.n_actions}
+        self.constants = {**_steps(program, dt_s), "N_ACTIONS": program.n_actions, **program.constants}
         self.tables = {name: b2.TimedArray(np.asarray(values, dtype=float), dt=program.trial_s * b2.second,
                                            name=name) for name, values in program.tables.items()}
-        self.namespace = {**self.constants, **self.tables}
+        self.namespace = {**self.constants, **self.tables, "stop_session": _stop_session()}
         self.task = b2.NeuronGroup(
             1, TASK_VARIABLES + program.variables, namespace=self.namespace, name="task",
             events={"trial_start": "timestep(t, dt) % TRIAL_STEPS == 0",
                     "outcome": "timestep(t, dt) % TRIAL_STEPS == OUT_STEP"})
         self.task.choice = -1
         start = "trial = timestep(t, dt) // TRIAL_STEPS\nchoice = -1\ntied = 0\nreward = 0\n"
+        if program.stop_when:
+            start = f"stopped = stop_session(int({program.stop_when}))\n" + start
         self.task.run_on_event("trial_start", expand(start + program.on_trial_start))
         self.task.run_on_event("outcome", expand(program.on_outcome))
         self.log = b2.EventMonitor(self.task, "outcome", variables=list(program.log), when="end",
@@ -158,10 +187,15 @@ class TaskLoop:
             eqs = "dx/dt = (thalamic - x) / decision_tau : Hz\nthalamic : Hz\n"
         else:
             eqs = "dx/dt = -x / decision_tau : Hz\n"
-        eqs += self.declarations(["choice"])
-        units = b2.NeuronGroup(k, eqs, threshold=expand("x > threshold and in_cue == 1 and task_choice < 0"),
-                               reset="", namespace=ns, method="euler", name="decision")
-        self.link(units, ["choice"])
+        offered = self.program.offered.format(index="i")
+        names = sorted({"choice", *task_names(offered)})
+        eqs += self.declarations(names)
+        threshold = "x > threshold and in_cue == 1 and task_choice < 0"
+        if offered:
+            threshold += f" and {offered} > 0"
+        units = b2.NeuronGroup(k, eqs, threshold=expand(threshold), reset="", namespace=ns, method="euler",
+                               name="decision")
+        self.link(units, names)
         if mode == "rate":
             readout = b2.Synapses(thalamus, units, "thalamic_post = rate_pre / N_incoming : Hz (summed)",
                                   name="decision_readout")

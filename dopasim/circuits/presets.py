@@ -104,8 +104,13 @@ def selection(channels: int = 3) -> CircuitGraph:
 #: actor-critic: rate of an active cue cell, striatal drive noise
 CUE_RATE_HZ = 50.0
 STRIATAL_NOISE_HZ = 8.0
-#: learning rates of the actor (cue -> D1/D2, pre x post tag) and the critic (cue -> ventral striatum)
+#: learning rates of the actor (cue -> D1/D2, pre x post tag) and the critic (cue -> ventral striatum);
+#: D2 cells start less driven (ACTOR_WEIGHT_D2), so their tags are smaller: a doubled rate balances Go and NoGo
 ACTOR_LEARNING_RATE = 1.5e-3
+ACTOR_D2_LEARNING_GAIN = 2.0
+#: the actor's eligibility ends within the inter-trial interval, so the next trial's cue burst (the value
+#: of the new trial) is not credited to this trial's choice; it still spans the outcome after the choice
+ACTOR_ELIGIBILITY_MS = 150.0
 CRITIC_LEARNING_RATE = 0.02
 CRITIC_WEIGHT = 0.25
 #: elements of 100 ms in the critic's serial compound: covers a response window of up to 1 s
@@ -152,10 +157,12 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
         g.set(f"{region}.noise_hz", STRIATAL_NOISE_HZ)
     g.set("striatum_d2.dopamine_receptor", "d2")
     plastic = dict(rule="three_factor", post="rate", post_threshold_hz=ACTOR_POST_THRESHOLD_HZ,
-                   learning_rate=ACTOR_LEARNING_RATE * scale, w_max=ACTOR_W_MAX * scale, w_init_spread=0.0,
+                   eligibility_ms=ACTOR_ELIGIBILITY_MS, w_max=ACTOR_W_MAX * scale, w_init_spread=0.0,
                    topology=topology)
-    g.add_projection("cue_d1", "cue", "striatum_d1", "excitatory", weight=ACTOR_WEIGHT_D1 * scale, **plastic)
-    g.add_projection("cue_d2", "cue", "striatum_d2", "excitatory", weight=ACTOR_WEIGHT_D2 * scale, **plastic)
+    g.add_projection("cue_d1", "cue", "striatum_d1", "excitatory", weight=ACTOR_WEIGHT_D1 * scale,
+                     learning_rate=ACTOR_LEARNING_RATE * scale, **plastic)
+    g.add_projection("cue_d2", "cue", "striatum_d2", "excitatory", weight=ACTOR_WEIGHT_D2 * scale,
+                     learning_rate=ACTOR_LEARNING_RATE * ACTOR_D2_LEARNING_GAIN * scale, **plastic)
     g.set("direct.weight", W_DIRECT_ACTOR)
     g.add_projection("hyperdirect", "cue", "stn", "excitatory", weight=1.0 * scale, topology=topology)
     # efference copy of the choice: the chosen channel's striatal cells fire most, so their tag takes the credit

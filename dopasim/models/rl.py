@@ -30,10 +30,13 @@ REFERENCE_PARAMS = {
 }
 
 
-def softmax_choice(preferences: np.ndarray, beta: float, rng: np.random.Generator) -> int:
-    z = beta * (preferences - preferences.max())
+def softmax_choice(preferences: np.ndarray, beta: float, rng: np.random.Generator, allowed=None) -> int:
+    """A softmax draw over ``preferences``, among the ``allowed`` actions only (all if None)."""
+    options = np.arange(len(preferences)) if allowed is None else np.asarray(allowed)
+    prefs = preferences[options]
+    z = beta * (prefs - prefs.max())
     p = np.exp(z) / np.exp(z).sum()
-    return int(rng.choice(len(p), p=p))
+    return int(options[rng.choice(len(p), p=p)])
 
 
 class QLearning:
@@ -41,8 +44,8 @@ class QLearning:
         self.q = np.zeros((n_states, n_actions))
         self.alpha, self.beta, self.gamma = alpha, beta, gamma
 
-    def choose(self, state: int, rng: np.random.Generator) -> int:
-        return softmax_choice(self.q[state], self.beta, rng)
+    def choose(self, state: int, rng: np.random.Generator, allowed=None) -> int:
+        return softmax_choice(self.q[state], self.beta, rng, allowed)
 
     def learn(self, state: int, action: int, reward: float, next_state: int, done: bool) -> float:
         target = reward + (0.0 if done else self.gamma * self.q[next_state].max())
@@ -58,8 +61,8 @@ class ActorCritic:
         self.h = np.zeros((n_states, n_actions))
         self.alpha, self.alpha_actor, self.beta, self.gamma = alpha, alpha_actor, beta, gamma
 
-    def choose(self, state: int, rng: np.random.Generator) -> int:
-        return softmax_choice(self.h[state], self.beta, rng)
+    def choose(self, state: int, rng: np.random.Generator, allowed=None) -> int:
+        return softmax_choice(self.h[state], self.beta, rng, allowed)
 
     def learn(self, state: int, action: int, reward: float, next_state: int, done: bool) -> float:
         delta = reward + (0.0 if done else self.gamma * self.v[next_state]) - self.v[state]

@@ -7,8 +7,9 @@ import gymnasium as gym
 from dopasim.params import unknown_name
 from dopasim.tasks.bandit import Bandit, Reversal
 from dopasim.tasks.pavlovian import Pavlovian
+from dopasim.tasks.probabilistic_selection import ProbabilisticSelection
 
-TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal)}
+TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection)}
 
 
 def gym_id(name: str) -> str:

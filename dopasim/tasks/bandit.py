@@ -78,9 +78,9 @@ class Bandit(ChoiceTask):
         out.update(best_arm=best, chose_best=(out["choice"] == best).astype(int))
         return out
 
-    def reference(self, draws, n_trials, rng, learner, **params):
-        out = super().reference(draws, n_trials, rng, learner, **params)
-        out["ref_chose_best"] = (out["ref_choice"] == np.argmax(draws["probs"], axis=1)).astype(int)
+    def reference(self, draws, table, rng, learner, **params):
+        out = super().reference(draws, table, rng, learner, **params)
+        out["ref_chose_best"] = (out["ref_choice"] == table["best_arm"]).astype(int)
         return out
 
     def headline(self, table: dict) -> dict:

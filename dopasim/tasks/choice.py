@@ -82,13 +82,20 @@ class ChoiceTask(gym.Env):
         check_cortex_span(graph, self.p, "response_window_ms")
 
     # -- the session ---------------------------------------------------------
-    def program_base(self, n_trials: int, present: str = "1", **fields) -> TaskProgram:
-        """The shared trial structure; ``present`` (1 or 0 per stimulus column ``{index}``) says what is on offer."""
+    def program_base(self, n_trials: int, present: str = "1", critic_present: str | None = None,
+                     **fields) -> TaskProgram:
+        """The shared trial structure.
+
+        ``present`` (1 or 0 per stimulus column ``{index}``) says which cues are on
+        offer; ``critic_present`` (default: the same) which of the critic's states
+        its serial compound shows.
+        """
         p = self.p
+        seen = present if critic_present is None else critic_present
         elapsed = "(timestep(t, dt) % TRIAL_STEPS - CUE_STEP) * dt / second"
         signals = {"salience": f"in_cue * {present}", "reward": "task_reward * in_outcome",
                    "choice": "in_cue * int(task_choice == {index})",
-                   "cs": f"in_cue * {present} * {elapsed} - (1 - in_cue * {present})"}
+                   "cs": f"in_cue * {seen} * {elapsed} - (1 - in_cue * {seen})"}
         return TaskProgram(trial_s=self.duration, cue_s=self.cue, outcome_s=self.outcome,
                            n_actions=self.n_actions, n_trials=n_trials, signals=signals,
                            outcome_duration_s=p["outcome_ms"] / 1000, **fields)
@@ -126,13 +133,14 @@ class ChoiceTask(gym.Env):
             values[s] += alpha * errors[i]
         return errors
 
-    def reference(self, draws: dict, n_trials: int, rng: np.random.Generator, learner: str, **params):
-        """The reference learner plays this task's environment on the same draws."""
+    def reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
+        """The reference learner plays this task's environment on the trials of the circuit's session."""
         agent = make_learner(self.observation_space.n, self.action_space.n, learner, **params)
         env = type(self)(**self.p)
+        n_trials = len(table["trial"])
         choices, rewards = np.zeros(n_trials, dtype=int), np.zeros(n_trials)
-        for i in range(n_trials):
-            state, _ = env.reset(options={"trial": i, "draws": draws})
+        for i, trial in enumerate(table["trial"]):
+            state, _ = env.reset(options={"trial": trial, "draws": draws})
             action = agent.choose(state, rng)
             next_state, reward, done, _, _ = env.step(action)
             agent.learn(state, action, reward, next_state, done)
