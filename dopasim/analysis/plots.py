@@ -189,7 +189,9 @@ def learning_curve(res, path, width=20):
     """Running choice of the best option: circuit and reference on the same trials (training trials only)."""
     tr = res.trials
     rows = np.flatnonzero(tr["phase"] == "train") if "phase" in tr else np.arange(len(tr["trial"]))
-    best, ref_best = _best_choices(res)
+    # 1 where the best option was chosen: bandits mark the best arm, probabilistic selection the better stimulus
+    best, ref_best = ((tr["chose_best"], tr["ref_chose_best"]) if "chose_best" in tr
+                      else (tr["correct"], tr["ref_correct"]))
     fig, ax = plt.subplots(figsize=(8, 3.8))
     x = np.arange(len(_running(best[rows], width))) + width - 1
     ax.plot(x, _running(best[rows], width), color="#c44e52", lw=2, label=f"circuit ({res.mode} mode)")
@@ -209,19 +211,10 @@ def learning_curve(res, path, width=20):
     plt.close(fig)
 
 
-def _best_choices(res) -> tuple[np.ndarray, np.ndarray]:
-    """Per trial, 1 where the circuit (and the reference) chose the option with the best reward probability."""
-    tr = res.trials
-    if "chose_best" in tr:
-        return tr["chose_best"], tr["ref_chose_best"]
-    probs = res.task.probs
-    better = np.maximum(probs[tr["stim_a"]], probs[tr["stim_b"]])
-    ref = (tr["ref_choice"] >= 0) & (probs[tr["ref_choice"]] >= better)
-    return tr["correct"], ref.astype(int)
-
-
 def test_choices(res, path):
     """Probabilistic selection, test phase: choose A and avoid B (circuit vs reference), and every pair."""
+    from dopasim.tasks.probabilistic_selection import LETTERS
+
     tr, task = res.trials, res.task
     fig, (bars, grid) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [1, 1.4]})
     who = (("circuit", "", "#c44e52"), ("reference", "ref_", "#555555"))
@@ -244,7 +237,7 @@ def test_choices(res, path):
             if a != b and sel.any():
                 chose_first[a, b] = np.mean(tr["choice"][sel] == a)
     image = grid.imshow(chose_first, vmin=0, vmax=1, cmap="RdBu_r")
-    letters = [f"{c} ({p:.1f})" for c, p in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", task.probs)]
+    letters = [f"{c} ({p:.1f})" for c, p in zip(LETTERS, task.probs)]
     grid.set_xticks(range(n), letters, fontsize=8, rotation=45)
     grid.set_yticks(range(n), letters, fontsize=8)
     grid.set_title("test: P(choose row stimulus over column)", fontsize=10)

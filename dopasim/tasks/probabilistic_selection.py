@@ -22,7 +22,8 @@ Trial table columns beyond the shared ones (:mod:`dopasim.tasks.choice`):
 ``phase`` (train, test), ``block`` (training block, -1 in the test),
 ``stim_a``/``stim_b`` and ``pair`` (e.g. AB; ``stimulus`` is the pair's index:
 0..2 the training pairs), ``correct`` (chose the stimulus with the higher
-reward probability). ``--trials`` caps the training trials; the test follows.
+reward probability), ``ref_correct`` for the reference. ``--trials`` caps
+the training trials; the test follows.
 """
 
 from __future__ import annotations
@@ -205,7 +206,9 @@ class ProbabilisticSelection(ChoiceTask):
             _, rewards[i], *_ = env.step(choices[i])
             if training:
                 agent.learn(0, choices[i], rewards[i], 0, True)
-        return {"ref_choice": choices, "ref_reward": rewards}
+        better = np.maximum(self.probs[table["stim_a"]], self.probs[table["stim_b"]])
+        return {"ref_choice": choices, "ref_reward": rewards,
+                "ref_correct": (self.probs[choices] >= better).astype(int)}
 
     def headline(self, table: dict) -> dict:
         train = table["phase"] == "train"
@@ -218,7 +221,7 @@ class ProbabilisticSelection(ChoiceTask):
             out[f"train_accuracy_{self.pair_names[k].lower()}"] = _mean(table["correct"][rows])
         for prefix, choice in (("", table["choice"]), ("ref_", table["ref_choice"])):
             out[f"{prefix}choose_a"], out[f"{prefix}avoid_b"] = self.choose_avoid(table, choice)
-        out["ref_train_accuracy"] = _mean([self._better(table, i, table["ref_choice"][i]) for i in last_block])
+        out["ref_train_accuracy"] = _mean(table["ref_correct"][last_block])
         out["no_response_rate"] = float(np.mean(table["choice"] < 0)) if len(table["choice"]) else None
         out["corr_da_td_outcome"] = corr(table["da_outcome"][train], table["td_outcome"][train])
         return out
@@ -232,10 +235,6 @@ class ProbabilisticSelection(ChoiceTask):
 
         a_pairs, b_pairs = test & offers(0) & ~offers(1), test & offers(1) & ~offers(0)
         return _mean(choice[a_pairs] == 0), _mean(choice[b_pairs] != 1)
-
-    def _better(self, table, i, choice) -> float:
-        a, b = table["stim_a"][i], table["stim_b"][i]
-        return float(choice >= 0 and self.probs[choice] >= max(self.probs[a], self.probs[b]))
 
     def _criterion_met(self, table, rows) -> bool:
         accuracy = [_mean([table["correct"][i] for i in rows if table["stimulus"][i] == k])
