@@ -82,11 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _list() -> None:
     from dopasim.circuits.presets import PRESETS
-    from dopasim.tasks import TASKS
+    from dopasim.tasks import TASKS, GymTask
 
     print("tasks:")
     for name, task in TASKS.items():
-        print(f"  {name:<20} {task.summary} [{task.default_trials} trials, circuit {task.default_circuit}]")
+        unit = getattr(task, "unit", "trials")
+        print(f"  {name:<20} {task.summary} [{task.default_trials} {unit}, circuit {task.default_circuit}]")
+    gym = GymTask
+    print(f"  {'gym:ENV_ID':<20} {gym.summary} [{gym.default_trials} episodes, circuit {gym.default_circuit}]")
     print("circuit presets:")
     for name, (_, summary) in PRESETS.items():
         print(f"  {name:<20} {summary}")
@@ -101,12 +104,16 @@ def _run(args) -> int:
     the_task, graph, _, _ = configure(args.task, args.circuit, sets)  # every input checked before simulating
     trials = the_task.default_trials if args.trials is None else args.trials
     check_run_args(args.mode, trials, args.seed)
-    out = args.out or Path("runs") / f"{args.task}-{args.mode}-seed{args.seed}-{time.strftime('%Y%m%d-%H%M%S')}"
+    label = args.task.replace(":", "_")
+    out = args.out or Path("runs") / f"{label}-{args.mode}-seed{args.seed}-{time.strftime('%Y%m%d-%H%M%S')}"
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConfigError(f"--out {str(out)!r} exists and is not an empty directory")
     if not args.quiet:
-        print(f"dopasim: {args.task} on '{graph.name}', {args.mode} mode, {trials} trials "
-              f"({trials * the_task.duration:.0f} s simulated), seed {args.seed}", flush=True)
+        unit = getattr(the_task, "unit", "trials")
+        length = (f"at most {the_task.max_steps} steps each" if unit == "episodes"
+                  else f"{trials * the_task.duration:.0f} s simulated")
+        print(f"dopasim: {args.task} on '{graph.name}', {args.mode} mode, {trials} {unit} ({length}), "
+              f"seed {args.seed}", flush=True)
     start = time.time()
     res = run(args.task, args.circuit, args.mode, trials, args.seed, sets, progress=not args.quiet)
     res.write(out)

@@ -166,7 +166,7 @@ def _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, deci
                    decision=decision)
     table = the_task.table(rec.events, draws)
     table.update(the_task.measure(rec, table))
-    table["td_outcome"] = the_task.critic_errors(table, reference["alpha"])
+    table["td_outcome"] = the_task.critic_errors(table, reference["alpha"], reference["gamma"])
     # the reference's own choices, drawn from a stream of its own so the circuit's draws stay the same
     ref_rng = np.random.default_rng([seed, 1])
     table.update(the_task.reference(draws, table, ref_rng, **reference))

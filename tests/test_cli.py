@@ -22,6 +22,8 @@ BAD_INPUTS = {
     "set without =": (["run", "pavlovian", "--set", "task.reward_prob"], "is not KEY=VALUE"),
     "unknown circuit": (["run", "pavlovian", "--circuit", "nope"], "unknown circuit preset 'nope'"),
     "circuit unfit for the task": (["run", "pavlovian", "--circuit", "selection"], "lacks cortex, reward"),
+    "external world without a table": (["run", "gym:CartPole-v1"], "discrete observations"),
+    "bad maze": (["run", "gridworld", "--set", "task.layout=S.X/..G"], "valid: S start"),
 }
 
 

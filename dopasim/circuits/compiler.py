@@ -88,7 +88,8 @@ class Recording:
         mean = np.array([r[channel == c].mean(axis=0) for c in range(k)])
         step = max(1, int(round(bin_s / (t[1] - t[0])))) if len(t) > 1 else 1
         usable = (mean.shape[1] // step) * step
-        binned = mean[:, :usable].reshape(k, -1, step).mean(axis=2)
+        # a session ended early by the task records a step past its last whole trial: cut to the duration
+        binned = mean[:, :usable].reshape(k, -1, step).mean(axis=2)[:, :n_bins]
         return starts[: binned.shape[1]], binned
 
 
@@ -299,21 +300,33 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
     return net, groups, synapses, monitors
 
 
-def _progress_bar(trial_s: float) -> str:
+def _progress_bar(trial_s: float, counter: tuple[str, int, str] | None = None) -> str:
     """C++ body of Brian2's standalone report function: a bar on stderr, in trials.
 
     A standalone run cannot call back into Python, so the bar is drawn by the
-    generated code itself, once per report period.
+    generated code itself, once per report period. A task whose session ends
+    early (episodes of a maze) counts its own ``counter``: (task variable, total,
+    label), read from the task group's array.
     """
+    if counter is None:
+        done = "(int)(completed * duration / trial_s + 0.5)"
+        total, label = "(int)(duration / trial_s + 0.5)", "trial"
+        fraction = "completed"
+    else:
+        variable, n, label = counter
+        done = f"std::max(0, (int)brian::_array_task_{variable}[0])"
+        total = str(int(n))
+        fraction = f"std::min(1.0, {done} / {float(n)!r})"
     return f"""
     const int width = 30;
-    const int filled = (int)(completed * width);
     const double trial_s = {trial_s!r};
+    const double fraction = {fraction};
+    const int filled = (int)(fraction * width);
     std::cerr << "\\r  [" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
-              << (int)(completed * 100.) << "%  trial " << (int)(completed * duration / trial_s + 0.5)
-              << "/" << (int)(duration / trial_s + 0.5) << "  " << (int)elapsed << " s";
-    if (completed > 0.0 && completed < 1.0)
-        std::cerr << ", ~" << (int)((1 - completed) / completed * elapsed + 0.5) << " s left   ";
+              << (int)(fraction * 100.) << "%  {label} " << {done}
+              << "/" << {total} << "  " << (int)elapsed << " s";
+    if (fraction > 0.0 && fraction < 1.0)
+        std::cerr << ", ~" << (int)((1 - fraction) / fraction * elapsed + 0.5) << " s left   ";
     if (completed >= 1.0)
         std::cerr << std::endl;
     std::cerr << std::flush;
@@ -372,7 +385,8 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
         b2.seed(seed)
         loop = TaskLoop(program, DT_MS[mode] / 1000, decision) if program is not None else None
         net, groups, synapses, monitors = build_network(graph, mode, signals, signal_dt, loop)
-        report = _progress_bar(trial_s or duration) if progress else None
+        counter = program.progress if program is not None else None
+        report = _progress_bar(trial_s or duration, counter) if progress else None
         net.run(duration * b2.second, report=report, report_period=1 * b2.second)
         if progress:
             print(f"  compiling C++ in {directory} (changed files only)", file=sys.stderr, flush=True)

@@ -85,6 +85,10 @@ class TaskProgram:
     stop_when: str = ""
     #: named integer constants the task's code uses
     constants: dict[str, int] = field(default_factory=dict)
+    #: starting values of the task's variables (others start at 0, ``choice`` at -1)
+    initial: dict[str, float] = field(default_factory=dict)
+    #: what the progress bar counts: (task variable, total, label); default trials
+    progress: tuple[str, int, str] | None = None
 
 
 def _stop_session():
@@ -148,6 +152,8 @@ class TaskLoop:
             events={"trial_start": "timestep(t, dt) % TRIAL_STEPS == 0",
                     "outcome": "timestep(t, dt) % TRIAL_STEPS == OUT_STEP"})
         self.task.choice = -1
+        for name, value in program.initial.items():
+            setattr(self.task, name, value)
         start = "trial = timestep(t, dt) // TRIAL_STEPS\nchoice = -1\ntied = 0\nreward = 0\n"
         if program.stop_when:
             start = f"stopped = stop_session(int({program.stop_when}))\n" + start

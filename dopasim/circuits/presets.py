@@ -128,12 +128,15 @@ ACTOR_POST_THRESHOLD_HZ = 25.0
 ACTOR_WEIGHT_D1 = 0.7
 ACTOR_WEIGHT_D2 = 0.5
 W_DIRECT_ACTOR = 2.0
+#: channels whose summed hyperdirect drive a state in topology "all" matches (the two cues of a choice)
+HYPERDIRECT_OFFERED = 2.0
 #: reward -> DA gain: small enough that the dip of an omitted, fully predicted reward stays above 0 Hz
 REWARD_DRIVE_ACTOR = 0.1
 
 
 def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
-                 critic_stimuli: int = 1) -> CircuitGraph:
+                 critic_stimuli: int = 1, critic_elements: int = CRITIC_ELEMENTS,
+                 critic_element_ms: float = 100.0, critic_horizon_s: float | None = None) -> CircuitGraph:
     """The basal ganglia actor-critic for ``actions`` choices among ``stimuli`` cues.
 
     ``topology="channel"``: stimulus k stands for action k (choose a stimulus, as in
@@ -143,6 +146,13 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     active stimulus drives its targets as hard in both topologies.
     ``critic_stimuli``: how many stimuli the critic tells apart (1: every trial
     starts from the same state, as in a bandit).
+    ``critic_elements`` x ``critic_element_ms``: the cortex's serial compound; a
+    maze uses one element as long as a step, a presence code of the state (one
+    value per state, as in tabular TD; Sutton & Barto 1990).
+    ``critic_horizon_s``: the time constant of discounting (Doya 2000): the fast
+    value route is weakened so that the DA cells see ``dV/dt - V / horizon``, a
+    cost of time that makes shorter paths worth more (None: undiscounted, as
+    suits trials that each end in their own outcome).
     """
     from dopasim.circuits.lesions import remove_region
 
@@ -164,7 +174,10 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     g.add_projection("cue_d2", "cue", "striatum_d2", "excitatory", weight=ACTOR_WEIGHT_D2 * scale,
                      learning_rate=ACTOR_LEARNING_RATE * ACTOR_D2_LEARNING_GAIN * scale, **plastic)
     g.set("direct.weight", W_DIRECT_ACTOR)
-    g.add_projection("hyperdirect", "cue", "stn", "excitatory", weight=1.0 * scale, topology=topology)
+    # hyperdirect (the global NoGo): in a choice among offered stimuli, two cues drive their STN channels; a
+    # state reaching every channel shares the same summed drive among them, or the STN holds every channel back
+    hyperdirect = 1.0 if topology == "channel" else HYPERDIRECT_OFFERED / actions
+    g.add_projection("hyperdirect", "cue", "stn", "excitatory", weight=hyperdirect * scale, topology=topology)
     # efference copy of the choice: the chosen channel's striatal cells fire most, so their tag takes the credit
     g.add_region("motor", "motor", channels=actions)
     for region in ("striatum_d1", "striatum_d2"):
@@ -172,16 +185,22 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
 
     # the critic: value of the cue in the ventral striatum, RPE in the VTA and in the SNc
     # (cortex holds a serial compound of the cue, per stimulus for state-dependent value, as in ``critic``)
-    g.add_region("cortex", "cortex", stimuli=critic_stimuli, n_elements=CRITIC_ELEMENTS)
+    g.add_region("cortex", "cortex", stimuli=critic_stimuli, n_elements=critic_elements,
+                 element_ms=critic_element_ms)
     g.add_region("reward", "reward")
     g.add_region("ventral_striatum", "striatum")
     g.add_region("vta", "vta")
     g.add_region("snc", "snc")
+    # fast minus slow value is (SLOW - FAST) x dV/dt; weakening the fast route by (SLOW - FAST) / horizon adds -V/horizon
+    value_fast = 1.0 if critic_horizon_s is None else 1.0 - (SLOW_MS - FAST_MS) / 1000 / critic_horizon_s
+    # the drive is the mean over the cortex's cells: scaled so one active element drives as hard in every shape
+    spread = critic_stimuli * critic_elements / CRITIC_ELEMENTS
     g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory", rule="three_factor",
-                     weight=CRITIC_WEIGHT * critic_stimuli, learning_rate=CRITIC_LEARNING_RATE * critic_stimuli,
+                     weight=CRITIC_WEIGHT * spread, learning_rate=CRITIC_LEARNING_RATE * spread,
                      eligibility_ms=CRITIC_ELIGIBILITY_MS, tau_ms=5.0)
     for da, suffix in (("vta", ""), ("snc", "_snc")):
-        g.add_projection(f"value_fast{suffix}", "ventral_striatum", da, "excitatory", weight=1.0, tau_ms=FAST_MS)
+        g.add_projection(f"value_fast{suffix}", "ventral_striatum", da, "excitatory", weight=value_fast,
+                         tau_ms=FAST_MS)
         g.add_projection(f"value_slow{suffix}", "ventral_striatum", da, "inhibitory", weight=1.0, tau_ms=SLOW_MS)
         g.add_projection(f"reward_drive{suffix}", "reward", da, "excitatory", weight=REWARD_DRIVE_ACTOR,
                          tau_ms=SLOW_MS)

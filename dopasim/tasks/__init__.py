@@ -6,10 +6,14 @@ import gymnasium as gym
 
 from dopasim.params import unknown_name
 from dopasim.tasks.bandit import Bandit, Reversal
+from dopasim.tasks.episodic import GymTask  # noqa: F401 (dopasim.tasks.GymTask)
+from dopasim.tasks.gridworld import Gridworld
 from dopasim.tasks.pavlovian import Pavlovian
 from dopasim.tasks.probabilistic_selection import ProbabilisticSelection
 
-TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection)}
+TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld)}
+#: an external Gymnasium environment: ``gym:ENV_ID`` (see :class:`dopasim.tasks.episodic.GymTask`)
+GYM_PREFIX = "gym:"
 
 
 def gym_id(name: str) -> str:
@@ -27,7 +31,12 @@ def make(name: str, **params):
 
     >>> from gymnasium.utils.env_checker import check_env
     >>> check_env(make("pavlovian", reward_prob=0.8).unwrapped)
+
+    ``gym:ENV_ID`` wraps an external environment with discrete states and actions
+    (``make("gym:FrozenLake-v1", is_slippery=False)``).
     """
+    if isinstance(name, str) and name.startswith(GYM_PREFIX) and len(name) > len(GYM_PREFIX):
+        return GymTask(name[len(GYM_PREFIX):], **params)
     if name not in TASKS:
-        raise unknown_name("task", name, TASKS)
+        raise unknown_name("task", name, [*TASKS, f"{GYM_PREFIX}ENV_ID"])
     return TASKS[name](**params)

@@ -124,7 +124,7 @@ class ChoiceTask(gym.Env):
                 "da_outcome": window(self.outcome, w, da) - base,
                 "value_outcome": window(self.outcome - 0.1, 0.1, v)}
 
-    def critic_errors(self, table: dict, alpha: float) -> np.ndarray:
+    def critic_errors(self, table: dict, alpha: float, gamma: float = 0.9) -> np.ndarray:
         """TD error at each outcome of an abstract critic that sees the circuit's own stimuli and rewards."""
         values = np.zeros(self.observation_space.n)
         errors = np.zeros(len(table["trial"]))

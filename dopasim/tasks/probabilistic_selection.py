@@ -182,7 +182,7 @@ class ProbabilisticSelection(ChoiceTask):
                    correct=events["correct"])
         return out
 
-    def critic_errors(self, table: dict, alpha: float) -> np.ndarray:
+    def critic_errors(self, table: dict, alpha: float, gamma: float = 0.9) -> np.ndarray:
         """An abstract critic with one state for all training pairs, as the circuit's; NaN in the test."""
         value, errors = 0.0, np.full(len(table["trial"]), np.nan)
         for i in np.flatnonzero(table["phase"] == "train"):

@@ -1,0 +1,377 @@
+"""Episodic tasks: a small world of discrete states, crossed one step at a time.
+
+The circuit moves through the states of a tabular Markov decision process (a
+maze, or an external Gymnasium environment's) one decision at a time. Each step
+is one decision slot of ``trial_ms``: the state's cue is on in the response
+window, the chosen action is taken at the outcome, the world answers with the
+next state and a reward, and the next step begins. Multi-step credit
+assignment is the critic's: the cortex shows the state as a presence code from
+the moment it is entered (an outcome) until it is left (the next outcome), so
+the ventral striatal value steps from V(s) to V(s') at each move and the DA
+cells see ``r + V(s') - V(s)``, the TD error of the move (Schultz, Dayan &
+Montague 1997; in continuous time, Doya 2000); the actor's D1/D2 weights of the
+state's cue and the chosen action learn from it, as in the basal ganglia
+actor-critic maze runner of Barto (1995).
+
+An episode ends at a terminal state (a goal, a hole) or after ``max_steps``
+steps; a gap slot follows with no state shown, and the next episode's start
+state appears at the gap's outcome. A missed response leaves the circuit where
+it is (the step still counts). The world is compiled into static tables of the
+generated code: for each state, action and possible outcome (Gymnasium's
+``P[s][a]`` list of probability, next state, reward, terminal) the cumulative
+probability, next state, reward and terminal flag. All randomness is drawn
+beforehand from the seed: one uniform number per (episode, step) picks the
+outcome, and each episode's start state comes from the environment's own
+``reset``. The reference learner plays the same world with the same draws, its
+own trajectory; ``--trials`` counts episodes.
+
+Trial table: one row per step, ``trial`` (decision slot), ``episode``,
+``step`` (1, 2, ... within the episode), ``state``, ``choice`` (-1: no
+response), ``tied``, ``rt_ms``, ``reward``, ``next_state`` (-1 once the episode
+is over), ``done`` (a terminal state was reached), ``timeout``, the DA and
+value columns of every choice task and the TD error of an abstract TD(0)
+critic on the circuit's own moves (``td_outcome``). The last step of each
+episode also holds ``episode_steps``, ``episode_return`` and the reference's
+``ref_episode_steps``, ``ref_episode_return`` for the same episode.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import replace
+
+import numpy as np
+from gymnasium import spaces
+
+from dopasim.models.rl import REFERENCE_PARAMS, make_learner
+from dopasim.params import ConfigError
+from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask
+from dopasim.tasks.pavlovian import check_regions, corr
+
+#: slot timing of one step: shorter than a choice trial, as nothing is learned about timing within it
+STEP_TIMING_PARAMS = {
+    **TIMING_PARAMS,
+    "trial_ms": replace(TIMING_PARAMS["trial_ms"], default=800.0, help="duration of one step (one decision)"),
+    "response_window_ms": replace(TIMING_PARAMS["response_window_ms"], default=400.0,
+                                  help="cue onset to the move: the time allowed to respond"),
+}
+
+
+#: the critic's discount time constant, in steps: gamma = exp(-1 / 10) = 0.90 per step
+CRITIC_HORIZON_STEPS = 10
+
+
+class EpisodicTask(ChoiceTask):
+    """A tabular world ``P`` (Gymnasium's format) played by the circuit, episode after episode.
+
+    Subclasses set ``P`` (``P[s][a]`` = list of (probability, next state, reward,
+    terminal)), ``n_states``, ``n_actions``, ``max_steps`` and ``start_state(rng)``.
+    """
+
+    topology = "all"
+    unit = "episodes"
+    #: discounted values over several steps differ by little, so the reference's softmax is sharper
+    reference_params = {**REFERENCE_PARAMS, "beta": replace(REFERENCE_PARAMS["beta"], default=20.0)}
+    default_trials = 100
+    max_steps = 50
+
+    def _init_world(self) -> None:
+        self._init_timing()
+        self.n_stimuli = self.n_states
+        self.critic_stimuli = self.n_states
+        self.observation_space = spaces.Discrete(self.n_states)
+        self.action_space = spaces.Discrete(self.n_actions)
+        rewards = [r for s in self.P for a in self.P[s] for _, _, r, _ in self.P[s][a]]
+        if min(rewards) < 0:
+            raise ConfigError(f"task {self.name}: rewards go down to {min(rewards)}, but the circuit's reward "
+                              "input carries rewards from 0 up (punishment is not modelled yet)")
+        self._state, self._steps, self._luck = 0, 0, None
+
+    def circuit_shape(self) -> dict:
+        # the critic's cortex: one presence element per state, on for a whole step
+        # and a discounting critic: staying put costs time, so the shortest way is worth most
+        return {**super().circuit_shape(), "critic_elements": 1, "critic_element_ms": self.p["trial_ms"],
+                "critic_horizon_s": CRITIC_HORIZON_STEPS * self.p["trial_ms"] / 1000}
+
+    def check_circuit(self, graph) -> None:
+        check_regions(self, graph)
+        cortex = graph.region("cortex")["params"]
+        for region, n, what, has in (("thalamus", self.n_actions, "actions", graph.channels("thalamus")),
+                                     ("cue", self.n_states, "states", graph.channels("cue")),
+                                     ("cortex", self.n_states, "states", cortex["stimuli"])):
+            if has != n:
+                raise ConfigError(f"task {self.name} has {n} {what}, but circuit.{region} has {has}")
+        if cortex["n_elements"] * cortex["element_ms"] < self.p["trial_ms"]:
+            raise ConfigError(f"circuit.cortex: {cortex['n_elements']} elements of {cortex['element_ms']:.0f} ms "
+                              f"do not cover one step (task.trial_ms={self.p['trial_ms']:.0f})")
+
+    # -- the world -----------------------------------------------------------
+    def grid(self):
+        """Rows of the map and the state of each cell, for the maze figure (None: no map)."""
+        return None
+
+    def outcomes(self, state: int, action: int):
+        return self.P[state][action]
+
+    def move(self, state: int, action: int, luck: float) -> tuple[int, float, bool]:
+        """Next state, reward and terminal flag of ``action`` in ``state`` when the draw is ``luck``."""
+        options = self.outcomes(state, action)
+        cumulative = np.cumsum([p for p, *_ in options])
+        k = min(int(np.sum(luck >= cumulative[:-1])), len(options) - 1)
+        _, next_state, reward, terminal = options[k]
+        return int(next_state), float(reward), bool(terminal)
+
+    def shortest_paths(self) -> np.ndarray:
+        """Fewest steps from each state to a rewarded terminal move (inf where none), over possible moves."""
+        into_goal = {s for s in self.P for a in self.P[s] for p, _, r, done in self.P[s][a] if p > 0 and done
+                     and r > 0}
+        previous = {s: set() for s in self.P}
+        for s in self.P:
+            for a in self.P[s]:
+                for p, s2, _, done in self.P[s][a]:
+                    if p > 0 and not done:
+                        previous[s2].add(s)
+        dist = np.full(self.n_states, np.inf)
+        queue = deque()
+        for s in into_goal:
+            dist[s] = 1
+            queue.append(s)
+        while queue:
+            s = queue.popleft()
+            for s0 in previous[s]:
+                if dist[s0] == np.inf:
+                    dist[s0] = dist[s] + 1
+                    queue.append(s0)
+        return dist
+
+    # -- Gymnasium view: one episode ---------------------------------------------
+    def reset(self, *, seed=None, options=None):
+        """Start an episode; ``options={"start": s, "luck": u}`` replays a session's draws (u per step)."""
+        super().reset(seed=seed)
+        options = options or {}
+        self._state = int(options["start"]) if "start" in options else self.start_state(self.np_random)
+        self._luck, self._steps = options.get("luck"), 0
+        return self._state, {}
+
+    def step(self, action):
+        if not self.action_space.contains(action):
+            raise ValueError(f"action {action!r} is not in {self.action_space}")
+        luck = self.np_random.random() if self._luck is None else self._luck[self._steps]
+        self._state, reward, terminal = self.move(self._state, int(action), luck)
+        self._steps += 1
+        return self._state, reward, terminal, self._steps >= self.max_steps and not terminal, {}
+
+    # -- the circuit's session -------------------------------------------------
+    def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """Start state per episode and one uniform number per (episode, step)."""
+        starts = np.array([self.start_state(rng) for _ in range(n_trials)])
+        return {"start": starts, "luck": rng.random((n_trials, self.max_steps))}
+
+    def world_tables(self) -> tuple[dict[str, np.ndarray], int]:
+        """``P`` as tables indexed ``[state, action, k]`` (k: the K possible outcomes), and K."""
+        k_max = max(len(self.outcomes(s, a)) for s in range(self.n_states) for a in range(self.n_actions))
+        shape = (self.n_states, self.n_actions, k_max)
+        cumulative, nxt, reward, terminal = np.ones(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        for s in range(self.n_states):
+            for a in range(self.n_actions):
+                options = self.outcomes(s, a)
+                cum = np.cumsum([p for p, *_ in options])
+                for k in range(k_max):
+                    _, s2, r, done = options[min(k, len(options) - 1)]
+                    nxt[s, a, k], reward[s, a, k], terminal[s, a, k] = s2, r, float(done)
+                    cumulative[s, a, k] = cum[k] if k < len(options) - 1 else 2.0
+        return {"world_cumulative": cumulative, "world_next": nxt, "world_reward": reward,
+                "world_terminal": terminal}, k_max
+
+    def program(self, draws: dict, n_trials: int):
+        tables, k_max = self.world_tables()
+        tables = {name: values.reshape(1, -1) for name, values in tables.items()}
+        tables.update(start_state=draws["start"].astype(float), luck=draws["luck"].reshape(-1))
+        pick = " + ".join(f"int(u >= world_cumulative(t, base + {k}))" for k in range(k_max - 1)) or "0"
+        on_outcome = (
+            "playing = int(world_state >= 0)\n"
+            "valid = playing * int(choice >= 0)\n"
+            "base = ((world_state * playing) * N_ACTIONS + choice * valid) * N_OUTCOMES\n"
+            "u = luck((episode * playing * MAX_STEPS + step * playing) * TRIAL_STEPS * dt)\n"
+            f"col = base + {pick}\n"
+            "moved_to = int(world_next(t, col) + 0.5)\n"
+            "reward = valid * world_reward(t, col)\n"
+            "done = valid * int(world_terminal(t, col) > 0.5)\n"
+            "step = (step + 1) * playing\n"
+            "timeout = playing * (1 - done) * int(step >= MAX_STEPS)\n"
+            "over = int(done + timeout > 0)\n"
+            "first = int(start_state((episode + 1) * TRIAL_STEPS * dt) + 0.5)\n"
+            "stay = (1 - valid) * world_state\n"
+            "world_state = playing * ((1 - over) * (valid * moved_to + stay) - over) + (1 - playing) * first\n"
+            "episode += 1 - playing\n"
+            "onset = t\n")
+        shown = "int(task_world_state == {index})"
+        since = "(t - task_onset) / second"
+        signals = {"salience": f"in_cue * {shown}", "cs": f"{shown} * {since} - (1 - {shown})"}
+        program = self.program_base(
+            n_trials * (self.max_steps + 1) + 1, tables=tables,
+            variables="world_state : integer\nepisode : integer\nstep : integer\nonset : second\n"
+                      "done : integer\ntimeout : integer\n",
+            on_trial_start="stimulus = world_state\ndone = 0\ntimeout = 0\n", on_outcome=on_outcome,
+            offered="int(task_world_state >= 0)", stop_when=f"world_state < 0 and episode >= {n_trials - 1}",
+            log=("trial", "episode", "step", "stimulus", "choice", "tied", "choice_time", "reward", "world_state",
+                 "done", "timeout"),
+            constants={"N_OUTCOMES": k_max, "MAX_STEPS": self.max_steps},
+            initial={"world_state": -1, "episode": -1}, progress=("episode", n_trials, "episode"))
+        program.signals.update(signals)
+        return program
+
+    def table(self, events: dict, draws: dict) -> dict[str, np.ndarray]:
+        """One row per step (the gap slots between episodes are left out)."""
+        steps = events["stimulus"] >= 0
+        out = super().table({k: v[steps] for k, v in events.items()}, draws)
+        state = out.pop("stimulus")
+        out = {"trial": out.pop("trial"), "episode": events["episode"][steps], "step": events["step"][steps],
+               "state": state, **out, "next_state": events["world_state"][steps],
+               "done": events["done"][steps], "timeout": events["timeout"][steps]}
+        over = (out["done"] + out["timeout"]) > 0
+        n_steps = np.full(len(over), np.nan)
+        n_steps[over] = out["step"][over]
+        returns = np.full(len(over), np.nan)
+        ends = np.flatnonzero(over)
+        sums = np.add.reduceat(out["reward"], np.r_[0, ends[:-1] + 1]) if len(ends) else []
+        returns[ends] = sums
+        out.update(episode_steps=n_steps, episode_return=returns)
+        return out
+
+    def critic_errors(self, table: dict, alpha: float, gamma: float = 0.9) -> np.ndarray:
+        """TD(0) errors of an abstract critic on the circuit's own moves: r + gamma V(s') - V(s)."""
+        values = np.zeros(self.n_states)
+        errors = np.zeros(len(table["state"]))
+        for i, (s, r, s2) in enumerate(zip(table["state"], table["reward"], table["next_state"])):
+            errors[i] = r + (gamma * values[s2] if s2 >= 0 else 0.0) - values[s]
+            values[s] += alpha * errors[i]
+        return errors
+
+    def reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
+        """The reference plays as many episodes as the circuit did, from the same starts with the same draws."""
+        agent = make_learner(self.n_states, self.n_actions, learner, **params)
+        ends = np.flatnonzero(np.isfinite(table["episode_steps"]))
+        steps, returns = np.full(len(table["state"]), np.nan), np.full(len(table["state"]), np.nan)
+        for row in ends:
+            episode = table["episode"][row]
+            state, _ = self.reset(options={"start": draws["start"][episode], "luck": draws["luck"][episode]})
+            total, over = 0.0, False
+            while not over:
+                action = agent.choose(state, rng)
+                next_state, reward, terminal, truncated, _ = self.step(action)
+                agent.learn(state, action, reward, next_state, terminal)
+                total, state, over = total + reward, next_state, terminal or truncated
+            steps[row], returns[row] = self._steps, total
+        return {"ref_episode_steps": steps, "ref_episode_return": returns}
+
+    # -- measures --------------------------------------------------------------
+    def episodes(self, table: dict, prefix: str = "") -> dict[str, np.ndarray]:
+        """Per finished episode: its start state, steps taken (max_steps if the goal was not reached), return."""
+        ends = np.flatnonzero(np.isfinite(table["episode_steps"]))
+        firsts = np.flatnonzero(table["step"] == 1)
+        returns = table[f"{prefix}episode_return"][ends]
+        steps = np.where(returns > 0, table[f"{prefix}episode_steps"][ends], self.max_steps)
+        return {"start": table["state"][firsts[:len(ends)]], "steps": steps, "return": returns}
+
+    def headline(self, table: dict) -> dict:
+        optimal = self.shortest_paths()
+        out = {"episodes": int(np.isfinite(table["episode_steps"]).sum())}
+        for prefix in ("", "ref_"):
+            ep = self.episodes(table, prefix)
+            out[f"{prefix}steps_to_goal_last10"] = _tail_mean(ep["steps"], 10)
+            out[f"{prefix}goal_rate_last10"] = _tail_mean(ep["return"] > 0, 10)
+            out[f"{prefix}mean_return_last50"] = _tail_mean(ep["return"], 50)
+            if not prefix:
+                best = _tail_mean(optimal[ep["start"]], 10)
+                out["optimal_steps"] = best if best is None or np.isfinite(best) else None
+        for prefix in ("", "ref_"):
+            ratio = None
+            if out["optimal_steps"] and out[f"{prefix}steps_to_goal_last10"] is not None:
+                ratio = out[f"{prefix}steps_to_goal_last10"] / out["optimal_steps"]
+            out[f"{prefix}steps_over_optimal"] = ratio
+        out["no_response_rate"] = float(np.mean(table["choice"] < 0)) if len(table["choice"]) else None
+        out["corr_da_td_outcome"] = corr(table["da_outcome"], table["td_outcome"])
+        return out
+
+
+def _tail_mean(x, n: int) -> float | None:
+    x = np.asarray(x, dtype=float)[-n:]
+    return float(x.mean()) if x.size else None
+
+
+class GymTask(EpisodicTask):
+    """An external Gymnasium environment with discrete states and actions and a transition table ``P``.
+
+    ``dopasim run gym:FrozenLake-v1 --set task.is_slippery=false``: the
+    environment's keyword arguments go under ``task.`` (``task.max_episode_steps``
+    sets its time limit), beside the step timing (``task.trial_ms``, ...).
+    The environment must expose ``unwrapped.P`` (the toy-text environments do);
+    its ``reset`` draws each episode's start state, from the run's seed.
+    """
+
+    params = STEP_TIMING_PARAMS
+    summary = "an external Gymnasium environment (discrete, with a table P): mean_return_last50"
+
+    def __init__(self, env_id: str = "FrozenLake-v1", **params):
+        import gymnasium as gym
+
+        from dopasim.params import resolve
+
+        self.name = f"gym:{env_id}"
+        timing = {k: v for k, v in params.items() if k in STEP_TIMING_PARAMS}
+        kwargs = {k: _literal(v) for k, v in params.items() if k not in STEP_TIMING_PARAMS}
+        try:
+            self.env = gym.make(env_id, **kwargs)
+        except gym.error.Error as err:
+            raise ConfigError(f"task {self.name}: {_one_line(err)}") from None
+        except TypeError as err:
+            raise ConfigError(f"task {self.name}: {_one_line(err)}; its keyword arguments go under task. "
+                              f"(timing: {', '.join(STEP_TIMING_PARAMS)})") from None
+        world = self.env.unwrapped
+        spaces_ok = all(isinstance(sp, spaces.Discrete) and sp.start == 0
+                        for sp in (self.env.observation_space, self.env.action_space))
+        if not spaces_ok or not isinstance(getattr(world, "P", None), dict):
+            raise ConfigError(f"task {self.name}: the circuit plays environments with discrete observations and "
+                              "actions and a transition table unwrapped.P (e.g. FrozenLake-v1); this one has "
+                              f"{self.env.observation_space} and {self.env.action_space}"
+                              f"{'' if isinstance(getattr(world, 'P', None), dict) else ' and no P'}")
+        self.p = {**resolve("task", STEP_TIMING_PARAMS, timing), **kwargs}
+        self.P = world.P
+        self.n_states, self.n_actions = int(self.env.observation_space.n), int(self.env.action_space.n)
+        self.max_steps = int(self.env.spec.max_episode_steps or 100) if self.env.spec else 100
+        self._init_world()
+
+    def start_state(self, rng) -> int:
+        state, _ = self.env.reset(seed=int(rng.integers(2**31)))
+        return int(state)
+
+    #: FrozenLake's moves (row, column): left, down, right, up
+    action_moves = ((0, -1), (1, 0), (0, 1), (-1, 0))
+
+    def grid(self):
+        """A FrozenLake map's rows and the state of each cell; None for other environments."""
+        desc = getattr(self.env.unwrapped, "desc", None)
+        if desc is None or not self.name.startswith("gym:FrozenLake"):
+            return None
+        rows = ["".join(ch.decode() if isinstance(ch, bytes) else str(ch) for ch in row) for row in desc]
+        return rows, {(r, c): r * len(rows[0]) + c for r in range(len(rows)) for c in range(len(rows[0]))}
+
+
+def _one_line(err) -> str:
+    return " ".join(str(err).split())
+
+
+def _literal(text):
+    """A ``--set`` value as the environment expects it: bool, int, float or the text itself."""
+    if not isinstance(text, str):
+        return text
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
