@@ -125,7 +125,10 @@ class ChoiceTask(gym.Env):
                 "value_outcome": window(self.outcome - 0.1, 0.1, v)}
 
     def critic_errors(self, table: dict, alpha: float, gamma: float = 0.9) -> np.ndarray:
-        """TD error at each outcome of an abstract critic that sees the circuit's own stimuli and rewards."""
+        """TD error at each outcome of an abstract critic that sees the circuit's own stimuli and rewards.
+
+        Each trial is one step that ends in its outcome, so ``gamma`` plays no part here.
+        """
         values = np.zeros(self.observation_space.n)
         errors = np.zeros(len(table["trial"]))
         for i, (s, r) in enumerate(zip(table["stimulus"], table["reward"])):

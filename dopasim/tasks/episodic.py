@@ -40,11 +40,12 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import replace
 
+import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
 from dopasim.models.rl import REFERENCE_PARAMS, make_learner
-from dopasim.params import ConfigError
+from dopasim.params import ConfigError, resolve
 from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask
 from dopasim.tasks.pavlovian import check_regions, corr
 
@@ -314,10 +315,6 @@ class GymTask(EpisodicTask):
     summary = "an external Gymnasium environment (discrete, with a table P): mean_return_last50"
 
     def __init__(self, env_id: str = "FrozenLake-v1", **params):
-        import gymnasium as gym
-
-        from dopasim.params import resolve
-
         self.name = f"gym:{env_id}"
         timing = {k: v for k, v in params.items() if k in STEP_TIMING_PARAMS}
         kwargs = {k: _literal(v) for k, v in params.items() if k not in STEP_TIMING_PARAMS}
