@@ -88,8 +88,8 @@ def _list() -> None:
     for name, task in TASKS.items():
         unit = getattr(task, "unit", "trials")
         print(f"  {name:<24} {task.summary} [{task.default_trials} {unit}, circuit {task.default_circuit}]")
-    gym = GymTask
-    print(f"  {'gym:ENV_ID':<24} {gym.summary} [{gym.default_trials} episodes, circuit {gym.default_circuit}]")
+    print(f"  {'gym:ENV_ID':<24} {GymTask.summary} [{GymTask.default_trials} episodes, "
+          f"circuit {GymTask.default_circuit}]")
     print("circuit presets:")
     for name, (_, summary) in PRESETS.items():
         print(f"  {name:<24} {summary}")

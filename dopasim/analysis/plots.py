@@ -318,11 +318,10 @@ def episode_learning(res, path, width=10):
                                       (f"reference ({res.config['reference']['learner']})", "ref_", "k", 1.2)):
         episodes = task.episodes(tr, prefix)
         x = np.arange(len(episodes["steps"]))
+        running_x = x[width - 1:] if len(x) >= width else x  # where _running's means end
         steps_ax.plot(x, episodes["steps"], ".", color=colour, ms=3, alpha=0.4)
-        steps_ax.plot(x[width - 1:] if len(x) >= width else x, _running(episodes["steps"], width), color=colour,
-                      lw=lw, label=label)
-        return_ax.plot(x[width - 1:] if len(x) >= width else x, _running(episodes["return"], width),
-                       color=colour, lw=lw, label=label)
+        steps_ax.plot(running_x, _running(episodes["steps"], width), color=colour, lw=lw, label=label)
+        return_ax.plot(running_x, _running(episodes["return"], width), color=colour, lw=lw, label=label)
     if res.summary.get("optimal_steps"):
         steps_ax.axhline(res.summary["optimal_steps"], color="#55a868", ls=":", lw=1.5, label="optimal")
     steps_ax.set_yscale("log")
@@ -346,10 +345,10 @@ def _per_state_action(res, projection: str, n_states: int, n_actions: int) -> np
     source, target = res.graph._edge(projection)[:2]
     per_state = rec.sizes[source] // n_states
     per_action = rec.sizes[target] // n_actions
-    out = np.zeros((n_states, n_actions))
-    np.add.at(out, (i // per_state, np.minimum(j // per_action, n_actions - 1)), w)
-    counts = np.zeros((n_states, n_actions))
-    np.add.at(counts, (i // per_state, np.minimum(j // per_action, n_actions - 1)), 1)
+    cell = (i // per_state, np.minimum(j // per_action, n_actions - 1))
+    out, counts = np.zeros((n_states, n_actions)), np.zeros((n_states, n_actions))
+    np.add.at(out, cell, w)
+    np.add.at(counts, cell, 1)
     return out / np.maximum(counts, 1)
 
 

@@ -111,12 +111,9 @@ class EpisodicTask(ChoiceTask):
         """Rows of the map and the state of each cell, for the maze figure (None: no map)."""
         return None
 
-    def outcomes(self, state: int, action: int):
-        return self.P[state][action]
-
     def move(self, state: int, action: int, luck: float) -> tuple[int, float, bool]:
         """Next state, reward and terminal flag of ``action`` in ``state`` when the draw is ``luck``."""
-        options = self.outcomes(state, action)
+        options = self.P[state][action]
         cumulative = np.cumsum([p for p, *_ in options])
         k = min(int(np.sum(luck >= cumulative[:-1])), len(options) - 1)
         _, next_state, reward, terminal = options[k]
@@ -170,12 +167,12 @@ class EpisodicTask(ChoiceTask):
 
     def world_tables(self) -> tuple[dict[str, np.ndarray], int]:
         """``P`` as tables indexed ``[state, action, k]`` (k: the K possible outcomes), and K."""
-        k_max = max(len(self.outcomes(s, a)) for s in range(self.n_states) for a in range(self.n_actions))
+        k_max = max(len(self.P[s][a]) for s in range(self.n_states) for a in range(self.n_actions))
         shape = (self.n_states, self.n_actions, k_max)
         cumulative, nxt, reward, terminal = np.ones(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
         for s in range(self.n_states):
             for a in range(self.n_actions):
-                options = self.outcomes(s, a)
+                options = self.P[s][a]
                 cum = np.cumsum([p for p, *_ in options])
                 for k in range(k_max):
                     _, s2, r, done = options[min(k, len(options) - 1)]
