@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
+from dopasim.circuits.compiler import resting_drive
 from dopasim.experiment import configure, run
 from dopasim.params import ConfigError
 from dopasim.tasks import make
@@ -53,6 +54,12 @@ def test_an_external_gymnasium_world_is_wrapped_with_its_own_table():
     # the circuit is shaped to the world: a cue and a critic state per lake cell, a channel per move
     _, graph, _, _ = configure("gym:FrozenLake-v1", sets={"task.is_slippery": "false"})
     assert graph.channels("cue") == 16 and graph.channels("thalamus") == 4
+    # its critic's ventral striatum rests above the LIF's noise floor, and its DA cells still rest at 5 Hz:
+    # their baseline makes up what the discounting value routes take off that resting rate
+    assert graph.region("ventral_striatum")["params"]["baseline_hz"] > 0
+    for dopamine in ("vta", "snc"):
+        assert graph.region(dopamine)["params"]["baseline_hz"] > 5.0
+        assert resting_drive(graph, dopamine) == pytest.approx(5.0)
 
 
 def test_on_the_lake_every_step_follows_the_worlds_table_and_episodes_follow_each_other():

@@ -93,6 +93,21 @@ class Recording:
         return starts[: binned.shape[1]], binned
 
 
+def resting_drive(graph: CircuitGraph, region: str) -> float:
+    """Drive (Hz) of ``region`` at rest: its baseline plus what its resting inputs send it.
+
+    The tonic dopamine level, from which bursts and dips are counted, is the DA
+    cells' resting drive: the rate they are calibrated to fire at with no
+    reward and no value in view. Inputs rest at their own baseline (if above 0).
+    """
+    drive = graph.region(region)["params"]["baseline_hz"]
+    for _, source, attrs in graph.incoming(region):
+        sign = {"excitatory": 1.0, "inhibitory": -1.0}.get(attrs["sign"], 0.0)
+        if not REGIONS[graph.region(source)["region"]].is_input:
+            drive += sign * attrs["params"]["weight"] * max(graph.region(source)["params"]["baseline_hz"], 0.0)
+    return drive
+
+
 def check_mode(mode: str) -> None:
     if mode not in MODES:
         raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
@@ -257,7 +272,7 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             model += extra
             on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
             on_post = post_code
-            tonic = graph.region(graph.dopamine_source(target))["params"]["baseline_hz"]
+            tonic = resting_drive(graph, graph.dopamine_source(target))
             receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
             ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms,
                       dopamine_sign=-1.0 if receptor == "d2" else 1.0,

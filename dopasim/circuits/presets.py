@@ -132,6 +132,18 @@ W_DIRECT_ACTOR = 2.0
 HYPERDIRECT_OFFERED = 2.0
 #: reward -> DA gain: small enough that the dip of an omitted, fully predicted reward stays above 0 Hz
 REWARD_DRIVE_ACTOR = 0.1
+#: a world's discounting critic: the value of a state k steps from the goal is a fraction of the goal's, and
+#: each step's TD error a fraction of that, so a larger reward gain and more DA cells (less shot noise in
+#: the population rate) keep those errors above the spiking DA cells' noise (100 cells: 0.25 Hz per step)
+REWARD_DRIVE_WORLD = 0.3
+DOPAMINE_CELLS_WORLD = 500
+#: and a bounded value: one state drives its ventral striatum at most about 30 Hz above rest (25 times the
+#: initial weight), so that a run of noisy bursts cannot inflate a value without end
+CRITIC_W_MAX_WORLD = 25 * CRITIC_WEIGHT
+#: and its ventral striatum rests at a low rate, so that small values of distant states are read in the range
+#: where a noisy LIF's rate follows its drive, not lost in the noise-driven floor below it (1.7 Hz at no drive)
+VALUE_RESTING_HZ = 4.0
+DA_TONIC_HZ = 5.0
 
 
 def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
@@ -152,7 +164,12 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     ``critic_horizon_s``: the time constant of discounting (Doya 2000): the fast
     value route is weakened so that the DA cells see ``dV/dt - V / horizon``, a
     cost of time that makes shorter paths worth more (None: undiscounted, as
-    suits trials that each end in their own outcome).
+    suits trials that each end in their own outcome). A discounting critic
+    gets ``REWARD_DRIVE_WORLD``, ``DOPAMINE_CELLS_WORLD``, a critic weight
+    bounded by ``CRITIC_W_MAX_WORLD`` and a ventral striatum resting at
+    ``VALUE_RESTING_HZ``; the DA cells' own drive is raised
+    by what the weakened fast route takes off that resting rate, so that they
+    still rest at 5 Hz.
     """
     from dopasim.circuits.lesions import remove_region
 
@@ -188,22 +205,27 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     g.add_region("cortex", "cortex", stimuli=critic_stimuli, n_elements=critic_elements,
                  element_ms=critic_element_ms)
     g.add_region("reward", "reward")
-    g.add_region("ventral_striatum", "striatum")
-    g.add_region("vta", "vta")
-    g.add_region("snc", "snc")
     # fast minus slow value is (SLOW - FAST) x dV/dt; weakening the fast route by (SLOW - FAST) / horizon adds -V/horizon
-    value_fast = 1.0 if critic_horizon_s is None else 1.0 - (SLOW_MS - FAST_MS) / 1000 / critic_horizon_s
+    world = critic_horizon_s is not None
+    discount = (SLOW_MS - FAST_MS) / 1000 / critic_horizon_s if world else 0.0
+    value_fast = 1.0 - discount
+    resting = VALUE_RESTING_HZ if world else 0.0
+    g.add_region("ventral_striatum", "striatum", baseline_hz=resting)
+    dopamine = dict(size=DOPAMINE_CELLS_WORLD, baseline_hz=DA_TONIC_HZ + discount * resting) if world else {}
+    g.add_region("vta", "vta", **dopamine)
+    g.add_region("snc", "snc", **dopamine)
     # the drive is the mean over the cortex's cells: scaled so one active element drives as hard in every shape
     spread = critic_stimuli * critic_elements / CRITIC_ELEMENTS
     g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory", rule="three_factor",
                      weight=CRITIC_WEIGHT * spread, learning_rate=CRITIC_LEARNING_RATE * spread,
-                     eligibility_ms=CRITIC_ELIGIBILITY_MS, tau_ms=5.0)
+                     eligibility_ms=CRITIC_ELIGIBILITY_MS, tau_ms=5.0,
+                     **({"w_max": CRITIC_W_MAX_WORLD * spread} if world else {}))
     for da, suffix in (("vta", ""), ("snc", "_snc")):
         g.add_projection(f"value_fast{suffix}", "ventral_striatum", da, "excitatory", weight=value_fast,
                          tau_ms=FAST_MS)
         g.add_projection(f"value_slow{suffix}", "ventral_striatum", da, "inhibitory", weight=1.0, tau_ms=SLOW_MS)
-        g.add_projection(f"reward_drive{suffix}", "reward", da, "excitatory", weight=REWARD_DRIVE_ACTOR,
-                         tau_ms=SLOW_MS)
+        g.add_projection(f"reward_drive{suffix}", "reward", da, "excitatory", tau_ms=SLOW_MS,
+                         weight=REWARD_DRIVE_WORLD if world else REWARD_DRIVE_ACTOR)
     g.add_projection("mesolimbic", "vta", "ventral_striatum", "dopamine", weight=1.0, tau_ms=20.0)
     for region in ("striatum_d1", "striatum_d2"):
         g.add_projection(f"nigrostriatal_{region[-2:]}", "snc", region, "dopamine", weight=1.0, tau_ms=20.0)
