@@ -32,6 +32,7 @@ from __future__ import annotations
 import inspect
 
 from dopasim.circuits.graph import CircuitGraph
+from dopasim.circuits.regions import REGIONS
 from dopasim.params import ConfigError, unknown_name
 
 #: time constant of the slow value inhibition and of the reward input (ms)
@@ -143,7 +144,6 @@ CRITIC_W_MAX_WORLD = 25 * CRITIC_WEIGHT
 #: and its ventral striatum rests at a low rate, so that small values of distant states are read in the range
 #: where a noisy LIF's rate follows its drive, not lost in the noise-driven floor below it (1.7 Hz at no drive)
 VALUE_RESTING_HZ = 4.0
-DA_TONIC_HZ = 5.0
 
 
 def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
@@ -169,7 +169,7 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     bounded by ``CRITIC_W_MAX_WORLD`` and a ventral striatum resting at
     ``VALUE_RESTING_HZ``; the DA cells' own drive is raised
     by what the weakened fast route takes off that resting rate, so that they
-    still rest at 5 Hz.
+    still rest at their tonic rate.
     """
     from dopasim.circuits.lesions import remove_region
 
@@ -211,9 +211,10 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     value_fast = 1.0 - discount
     resting = VALUE_RESTING_HZ if world else 0.0
     g.add_region("ventral_striatum", "striatum", baseline_hz=resting)
-    dopamine = dict(size=DOPAMINE_CELLS_WORLD, baseline_hz=DA_TONIC_HZ + discount * resting) if world else {}
-    g.add_region("vta", "vta", **dopamine)
-    g.add_region("snc", "snc", **dopamine)
+    for da in ("vta", "snc"):
+        tonic = REGIONS[da].params["baseline_hz"].default
+        world_cells = dict(size=DOPAMINE_CELLS_WORLD, baseline_hz=tonic + discount * resting)
+        g.add_region(da, da, **(world_cells if world else {}))
     # the drive is the mean over the cortex's cells: scaled so one active element drives as hard in every shape
     spread = critic_stimuli * critic_elements / CRITIC_ELEMENTS
     g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory", rule="three_factor",
