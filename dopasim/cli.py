@@ -1,7 +1,8 @@
 """The ``dopasim`` command.
 
     dopasim run TASK [--circuit PRESET] [--mode rate|spiking] [--trials N]
-                     [--seed S] [--set KEY=VALUE ...] [--out DIR] [--quiet]
+                     [--seed S] [--set KEY=VALUE ...] [--disease NAME]
+                     [--lesion REGION=FRACTION ...] [--out DIR] [--quiet]
     dopasim list
 
 Exit status 0 on success, 2 on bad input (one line naming the bad value and the
@@ -32,6 +33,30 @@ def _key_value(text: str) -> tuple[str, str]:
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"--set {text!r} is not KEY=VALUE (e.g. task.reward_prob=0.5)")
     return key.strip(), value.strip()
+
+
+def _cell_loss(text: str) -> dict:
+    region, sep, fraction = text.partition("=")
+    try:
+        value = float(fraction)
+    except ValueError:
+        value = None
+    if not sep or not region.strip() or value is None or not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"--lesion {text!r} is not REGION=FRACTION with a fraction of cells "
+                                         "from 0 to 1 (e.g. snc=0.8)")
+    return {"transform": "kill_cells", "region": region.strip(), "fraction": value}
+
+
+def _lesion_levels(text: str) -> tuple[str, list[float]]:
+    region, sep, levels = text.partition("=")
+    try:
+        values = [float(v) for v in levels.split(",") if v.strip()]
+    except ValueError:
+        values = []
+    if not sep or not region.strip() or not values or not all(0.0 <= v <= 1.0 for v in values):
+        raise argparse.ArgumentTypeError(f"--lesion-levels {text!r} is not REGION=F1,F2,... with fractions "
+                                         "from 0 to 1 (e.g. snc=0.2,0.5,0.8)")
+    return region.strip(), values
 
 
 def _positive_int(text: str) -> int:
@@ -73,14 +98,39 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", dest="sets", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
                      help="override a parameter: task.PARAM, circuit.REGION.PARAM, circuit.PROJECTION.PARAM, "
                      "reference.PARAM or decision.PARAM (repeatable)")
+    run.add_argument("--disease", default=None, help="a disease preset: its lesions applied to the circuit "
+                     "(see `dopasim list`)")
+    run.add_argument("--lesion", dest="lesions", type=_cell_loss, action="append", default=[],
+                     metavar="REGION=FRACTION", help="kill that fraction of the region's cells (repeatable; "
+                     "other lesions: --set circuit.PROJECTION.weight, .burst_gain, .dip_gain, .tonic_hz, "
+                     "circuit.REGION.clamp_hz ...)")
     run.add_argument("--out", type=Path, default=None, help="run directory (default: runs/TASK-MODE-seedS-TIME)")
     run.add_argument("--quiet", action="store_true", help="no progress output")
+    study = sub.add_parser("study", help="run cohorts of virtual subjects, healthy and diseased, and compare them",
+                           description="Run TASK on a healthy cohort and one cohort per --disease (and per "
+                           "--lesion-levels level), each subject with a seed of its own, on the local cores; "
+                           "write subjects.csv, stats.csv and figures/ into --out.")
+    study.add_argument("task", help="task name (see `dopasim list`)")
+    study.add_argument("--disease", dest="diseases", action="append", default=[], metavar="NAME",
+                       help="a disease cohort (repeatable; healthy is always included)")
+    study.add_argument("--lesion-levels", dest="lesion_levels", type=_lesion_levels, default=None,
+                       metavar="REGION=F1,F2,...", help="one cohort per fraction of the region's cells lost, for "
+                       "a dose-response curve (e.g. snc=0.2,0.5,0.8)")
+    study.add_argument("--subjects", type=_positive_int, default=5, help="subjects per group (default: 5)")
+    study.add_argument("--workers", type=_positive_int, default=None,
+                       help="parallel processes (default: the number of cores)")
+    for option in ("--circuit", "--mode", "--trials", "--seed", "--set"):
+        action = next(a for a in run._actions if option in a.option_strings)
+        study._add_action(action)
+    study.add_argument("--out", type=Path, default=None, help="study directory (default: studies/TASK-MODE-TIME)")
+    study.add_argument("--quiet", action="store_true", help="no progress output")
     sub.add_parser("list", help="list tasks, circuit presets and diseases",
                    description="List tasks, circuit presets and diseases with one line each.")
     return parser
 
 
 def _list() -> None:
+    from dopasim.circuits.diseases import DISEASES
     from dopasim.circuits.presets import PRESETS
     from dopasim.tasks import TASKS, GymTask
 
@@ -94,14 +144,17 @@ def _list() -> None:
     for name, (_, summary) in PRESETS.items():
         print(f"  {name:<24} {summary}")
     print("diseases:")
-    print("  (none yet)")
+    for name, found in DISEASES.items():
+        note = f" [not yet: {found.unavailable}]" if found.unavailable else ""
+        print(f"  {name:<24} {found.mechanism} ({found.paper}){note}")
 
 
 def _run(args) -> int:
     from dopasim.experiment import check_run_args, configure, run
 
     sets = dict(args.sets)
-    the_task, graph, _, _ = configure(args.task, args.circuit, sets)  # every input checked before simulating
+    # every input checked before simulating
+    the_task, graph, _, _ = configure(args.task, args.circuit, sets, args.disease, args.lesions)
     trials = the_task.default_trials if args.trials is None else args.trials
     check_run_args(args.mode, trials, args.seed)
     label = args.task.replace(":", "_")
@@ -112,13 +165,38 @@ def _run(args) -> int:
         unit = getattr(the_task, "unit", "trials")
         length = (f"at most {the_task.max_steps} steps each" if unit == "episodes"
                   else f"{trials * the_task.duration:.0f} s simulated")
-        print(f"dopasim: {args.task} on '{graph.name}', {args.mode} mode, {trials} {unit} ({length}), "
+        sick = "".join(f", {t['transform']} {t.get('region') or t.get('projection') or t.get('source')}"
+                       for t in graph.lesions)
+        print(f"dopasim: {args.task} on '{graph.name}'{sick}, {args.mode} mode, {trials} {unit} ({length}), "
               f"seed {args.seed}", flush=True)
     start = time.time()
-    res = run(args.task, args.circuit, args.mode, trials, args.seed, sets, progress=not args.quiet)
+    res = run(args.task, args.circuit, args.mode, trials, args.seed, sets, progress=not args.quiet,
+              disease=args.disease, lesions=args.lesions)
     res.write(out)
     if not args.quiet:
         print(json.dumps(res.summary, indent=2))
+        print(f"dopasim: done in {time.time() - start:.1f} s; results in {out}/")
+    return 0
+
+
+def _study(args) -> int:
+    from dopasim.study import Study, make_groups, run_study
+
+    region, levels = args.lesion_levels or (None, None)
+    study = Study(args.task, make_groups(args.diseases, region, levels), subjects=args.subjects, mode=args.mode,
+                  trials=args.trials, seed=args.seed, sets=dict(args.sets), circuit=args.circuit)
+    label = args.task.replace(":", "_")
+    out = args.out or Path("studies") / f"{label}-{args.mode}-{time.strftime('%Y%m%d-%H%M%S')}"
+    if not args.quiet:
+        print(f"dopasim: study of {args.task}, {args.mode} mode: groups {', '.join(g.name for g in study.groups)}; "
+              f"{args.subjects} subjects each", flush=True)
+    start = time.time()
+    result = run_study(study, out, workers=args.workers, progress=not args.quiet)
+    if not args.quiet:
+        for row in result["stats"]:
+            if row.get("test") == "welch_t" and row.get("p") is not None:
+                print(f"  {row['measure']:<24} {row['group']:<22} {row['mean_healthy']:8.3f} -> "
+                      f"{row['mean_group']:8.3f}  g={row['hedges_g']}  p={row['p']:.3g}")
         print(f"dopasim: done in {time.time() - start:.1f} s; results in {out}/")
     return 0
 
@@ -134,7 +212,7 @@ def main(argv=None) -> int:
         if args.command == "list":
             _list()
             return 0
-        return _run(args)
+        return _study(args) if args.command == "study" else _run(args)
     except ConfigError as err:
         print(f"dopasim: error: {err}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -21,7 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from dopasim.circuits.compiler import Recording, check_mode, simulate
+from dopasim.circuits.diseases import apply_disease
 from dopasim.circuits.graph import CircuitGraph
+from dopasim.circuits.lesions import apply as apply_lesions
 from dopasim.circuits.loop import DECISION_PARAMS
 from dopasim.circuits.presets import make_circuit
 from dopasim.params import ConfigError, resolve, unknown_name
@@ -45,30 +48,41 @@ class Results:
         cols = list(self.trials)
         return [{c: _plain(self.trials[c][i]) for c in cols} for i in range(len(self.trials["trial"]))]
 
-    def write(self, out: Path) -> Path:
+    def write(self, out: Path, figures: bool = True) -> Path:
         """Write the run directory; it appears only once complete."""
         from dopasim.analysis import plots
 
-        out = Path(out)
-        if out.exists() and any(out.iterdir()):
-            raise ConfigError(f"output directory {str(out)!r} exists and is not empty; choose another --out")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-        try:
+        with atomic_directory(out) as tmp:
             (tmp / "run.json").write_text(json.dumps(self.config, indent=2, sort_keys=True) + "\n")
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
             with open(tmp / "trials.csv", "w", newline="") as f:
                 writer = csv.DictWriter(f, fieldnames=list(self.trials))
                 writer.writeheader()
                 writer.writerows(self.trial_rows())
-            plots.write_figures(self, tmp / "figures")
-            if out.exists():
-                out.rmdir()
-            os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return out
+            if figures:
+                plots.write_figures(self, tmp / "figures")
+        return Path(out)
+
+
+@contextlib.contextmanager
+def atomic_directory(out: Path):
+    """A temporary directory beside ``out`` that becomes ``out`` only if the block completes.
+
+    An empty ``out`` may exist; a non-empty one is refused before anything is written.
+    """
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(f"output directory {str(out)!r} exists and is not empty; choose another --out")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        yield tmp
+        if out.exists():
+            out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def _plain(x):
@@ -87,13 +101,16 @@ def check_run_args(mode: str, n_trials, seed) -> None:
         raise ConfigError(f"seed={seed!r} must be a whole number from 0 to {2**31 - 1}")
 
 
-def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[str, str] | None = None):
+def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[str, str] | None = None,
+              disease: str | None = None, lesions: list[dict] | None = None):
     """Task, graph, reference and decision parameters with ``--set`` style overrides applied.
 
     Keys are ``task.PARAM``, ``circuit.REGION.PARAM``, ``circuit.PROJECTION.PARAM``,
     ``reference.PARAM`` or ``decision.PARAM``. The circuit defaults to the task's
     own (``critic`` for Pavlovian conditioning, ``actor_critic`` for choice tasks)
-    and is shaped to the task (its stimuli and actions).
+    and is shaped to the task (its stimuli and actions). Then come the
+    ``disease``'s lesions, the further ``lesions`` (records as
+    :func:`dopasim.circuits.lesions.apply` takes them), and last the settings.
     """
     scoped = {"task": {}, "circuit": {}, "reference": {}, "decision": {}}
     for key, value in (sets or {}).items():
@@ -104,6 +121,9 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
         scoped[scope][rest] = value
     the_task = make(task, **scoped["task"])
     graph = make_circuit(circuit or the_task.default_circuit, **_shape(the_task))
+    if disease is not None:
+        graph = apply_disease(graph, disease)
+    graph = apply_lesions(graph, lesions or [])
     for key, value in scoped["circuit"].items():
         graph.set(key, value)
     reference = resolve("reference", the_task.reference_params, scoped["reference"])
@@ -117,17 +137,19 @@ def _shape(the_task) -> dict:
 
 
 def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_trials: int | None = None,
-        seed: int = 1, sets: dict[str, str] | None = None, progress: bool = True, build_dir=None) -> Results:
+        seed: int = 1, sets: dict[str, str] | None = None, progress: bool = True, build_dir=None,
+        disease: str | None = None, lesions: list[dict] | None = None) -> Results:
     """Simulate ``task`` on ``circuit`` and compare with the reference learner.
 
-    ``n_trials`` defaults to the task's own (``dopasim list`` shows it).
+    ``n_trials`` defaults to the task's own (``dopasim list`` shows it);
+    ``disease`` and ``lesions`` transform the circuit (see :func:`configure`).
 
     Examples
     --------
     >>> res = run("pavlovian", mode="rate", n_trials=20, seed=3)   # doctest: +SKIP
     >>> res.summary["corr_da_td_us"]                               # doctest: +SKIP
     """
-    the_task, graph, reference, decision = configure(task, circuit, sets)
+    the_task, graph, reference, decision = configure(task, circuit, sets, disease, lesions)
     n_trials = the_task.default_trials if n_trials is None else n_trials
     check_run_args(mode, n_trials, seed)
     rng = np.random.default_rng(seed)
@@ -142,15 +164,16 @@ def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_tria
                        seed=seed, progress=progress, build_dir=build_dir, trial_s=the_task.duration)
         table = dict(trials)
         table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
-        step_ms = graph.region("cortex")["params"]["element_ms"]
+        step_ms = graph.region("cortex")["params"]["element_ms"] if "cortex" in graph.regions() else None
         table.update(the_task.reference(trials, step_ms, **reference))
-        learner = "td_lambda"
+        learner = getattr(the_task, "learner", "td_lambda")
     summary = the_task.headline(table)
     config = {
         "task": {"name": the_task.name, **the_task.p},
         "circuit": graph.to_dict(),
         "reference": {"learner": learner, **reference},
         "decision": decision,
+        "disease": disease or "healthy",
         "mode": mode, "trials": n_trials, "seed": seed,
         "versions": _versions(),
     }

@@ -1,6 +1,8 @@
 """Gurney, Prescott & Redgrave (2001): the basal ganglia select the most salient action
 by disinhibiting its thalamic channel, in rate and in spiking mode."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,12 @@ from dopasim.params import ConfigError
 
 SALIENCE = [0.4, 0.6, 0.3]  # channel 1 is the most salient
 ONSET_S, DURATION_S = 0.5, 1.5
+
+
+@functools.cache
+def healthy(mode):
+    """The intact circuit's channel rates, simulated once per mode for every test that compares with it."""
+    return present(make_circuit("selection"), mode)
 
 
 def present(graph, mode):
@@ -28,7 +36,7 @@ def present(graph, mode):
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
 def test_most_salient_channel_wins(mode):
-    rates = present(make_circuit("selection"), mode)
+    rates = healthy(mode)
     gpi_rest, gpi = rates("gpi")
     thal_rest, thal = rates("thalamus")
     assert np.argmin(gpi) == 1 and np.argmax(thal) == 1
@@ -41,15 +49,15 @@ def test_most_salient_channel_wins(mode):
 @pytest.mark.parametrize("mode, lesions", [("rate", ("remove_region", "cut_projection")),
                                            ("spiking", ("cut_projection",))])
 def test_removing_the_gpi_input_disinhibits_every_channel(mode, lesions):
-    healthy = make_circuit("selection")
-    rest, _ = present(healthy, mode)("thalamus")
+    intact = make_circuit("selection")
+    rest, _ = healthy(mode)("thalamus")
     transforms = {"remove_region": lambda g: remove_region(g, "gpi"),
                   "cut_projection": lambda g: cut_projection(g, "nigrothalamic")}
-    for lesioned in (transforms[name](healthy) for name in lesions):
+    for lesioned in (transforms[name](intact) for name in lesions):
         lesioned_rest, lesioned_salient = present(lesioned, mode)("thalamus")
         assert lesioned_rest.min() > 20 > 2 * rest.max()  # all channels released, with or without input
         assert lesioned_salient.min() > 20
-    assert "gpi" in healthy.regions()  # transforms return new graphs
+    assert "gpi" in intact.regions()  # transforms return new graphs
 
 
 def test_channel_to_channel_projections_need_matching_channels():

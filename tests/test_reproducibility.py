@@ -7,7 +7,7 @@ from dopasim.cli import main
 
 def trials_csv(tmp_path, name, mode, seed):
     out = tmp_path / name
-    assert main(["run", "pavlovian", "--mode", mode, "--trials", "8", "--seed", str(seed), "--quiet",
+    assert main(["run", "pavlovian", "--mode", mode, "--trials", "3", "--seed", str(seed), "--quiet",
                  "--set", "task.reward_prob=0.5", "--out", str(out)]) == 0
     return (out / "trials.csv").read_bytes()
 

@@ -68,7 +68,9 @@ def _trial_matrix(res, region):
 
 
 def _mark_events(ax, task):
-    """Dotted lines at the stimulus (blue) and the outcome (red)."""
+    """Dotted lines at the stimulus (blue) and the outcome (red), where the task has them."""
+    if not hasattr(task, "program") and not hasattr(task, "cs"):
+        return
     stimulus, outcome = (task.cue, task.outcome) if hasattr(task, "program") else (task.cs, task.us)
     ax.axvline(stimulus, color="#4c72b0", lw=0.8, ls=":")
     ax.axvline(outcome, color="#c44e52", lw=0.8, ls=":")
@@ -413,6 +415,91 @@ def write_figures(res, folder: Path) -> None:
         if "choose_a" in res.summary:
             test_choices(res, folder / "test_choices.png")
         return
+    if res.task.name == "rest":
+        lfp_spectrum(res, folder / "spectrum.png")
+        return
     dopamine_transfer(res, folder / "dopamine_transfer.png")
     value(res, folder / "value.png")
     da_vs_td(res, folder / "da_vs_td.png")
+
+
+def _measure_grid(n: int, width: float, height: float):
+    cols = min(4, n)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    return fig, axes.flat
+
+
+def study_figures(rows: list[dict], folder: Path) -> None:
+    """A study's figures: per measure, a bar per group with every subject as a point (``groups.png``),
+    and a dose-response curve over lesion levels (``dose_response.png``) where there are levels."""
+    from dopasim.study import HEALTHY, measures
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = measures(rows)
+    groups = list(dict.fromkeys(r["group"] for r in rows))
+    rng = np.random.default_rng(0)  # jitter only
+    fig, axes = _measure_grid(len(names), 1.0 + 0.7 * len(groups), 3.2)
+    for ax, measure in zip(axes, names):
+        for x, group in enumerate(groups):
+            values = [r[measure] for r in rows if r["group"] == group and r.get(measure) is not None]
+            colour = "#9e9e9e" if group == HEALTHY else f"C{x % 10}"
+            if values:
+                ax.bar(x, np.mean(values), color=colour, alpha=0.35, width=0.7)
+                ax.errorbar(x, np.mean(values), yerr=np.std(values) / max(1, np.sqrt(len(values))),
+                            color="k", capsize=3)
+                ax.plot(x + rng.uniform(-0.18, 0.18, len(values)), values, "o", color=colour, ms=4, mec="k",
+                        mew=0.4)
+        ax.set_xticks(range(len(groups)), groups, rotation=30, ha="right", fontsize=8)
+        ax.set_title(measure, fontsize=9)
+    fig.suptitle("bar = group mean +- s.e.m.; one point per subject", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(folder / "groups.png", dpi=100)
+    plt.close(fig)
+    graded = [r for r in rows if r["lesion_region"] or r["group"] == HEALTHY]
+    if len({r["lesion_fraction"] for r in graded}) < 2 or not any(r["lesion_region"] for r in rows):
+        return
+    region = next(r["lesion_region"] for r in rows if r["lesion_region"])
+    fig, axes = _measure_grid(len(names), 3.2, 3.0)
+    for ax, measure in zip(axes, names):
+        points = [(r["lesion_fraction"], r[measure]) for r in graded if r.get(measure) is not None]
+        if not points:
+            continue
+        x, y = np.array(points, dtype=float).T
+        ax.plot(x + rng.uniform(-0.01, 0.01, len(x)), y, "o", color="#c44e52", alpha=0.6, ms=4)
+        levels = np.unique(x)
+        ax.plot(levels, [y[x == lv].mean() for lv in levels], "k-", lw=1.5)
+        ax.set_xlabel(f"fraction of {region} cells lost", fontsize=8)
+        ax.set_title(measure, fontsize=9)
+    fig.suptitle("dose-response: line = group mean, one point per subject", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(folder / "dose_response.png", dpi=100)
+    plt.close(fig)
+
+
+def lfp_spectrum(res, path: Path) -> None:
+    """The rest task: a stretch of the STN/GPe LFP proxy and the power spectra, beta band shaded."""
+    from dopasim.analysis.spectra import BETA_HZ, power_spectrum
+
+    t, lfp, rates = res.task.lfp(res.recording)
+    keep = t >= res.task.settle
+    fs = 1 / (t[1] - t[0])
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6))
+    shown = keep & (t < res.task.settle + 1.0)
+    for name, x in rates.items():
+        top.plot(t[shown], x[shown], lw=0.8, label=name.upper())
+    top.set(xlabel="time (s)", ylabel="population rate (Hz)", title="spontaneous activity (1 s)")
+    top.legend(fontsize=8, frameon=False)
+    for name, x in {**rates, "lfp (stn+gpe)": lfp}.items():
+        f, p = power_spectrum(x[keep], fs)
+        bottom.semilogy(f[f >= 1], p[f >= 1], lw=1.2, label=name)
+    bottom.axvspan(*BETA_HZ, color="#c44e52", alpha=0.12, label="beta 13-30 Hz")
+    bottom.set(xlabel="frequency (Hz)", ylabel="power (Hz$^2$/Hz)", xlim=(1, min(100, fs / 2)),
+               title=f"power spectrum ({res.graph.name}{', lesioned' if res.graph.lesions else ''})")
+    bottom.legend(fontsize=8, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

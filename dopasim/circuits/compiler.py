@@ -29,8 +29,9 @@ import numpy as np
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.loop import TaskLoop, TaskProgram, expand, task_names
 from dopasim.circuits.regions import REGIONS
+from dopasim.circuits.regions.striatum import RECEPTOR_AFFINITY_HZ
 from dopasim.models import neurons
-from dopasim.models.plasticity import PLASTICITY_DT_MS, WEIGHT_UPDATE, three_factor_equations
+from dopasim.models.plasticity import PLASTICITY_DT_MS, three_factor_equations, weight_update
 from dopasim.params import ConfigError
 
 MODES = ("rate", "spiking")
@@ -108,6 +109,59 @@ def resting_drive(graph: CircuitGraph, region: str) -> float:
     return drive
 
 
+def resting_dopamine(graph: CircuitGraph, target: str) -> tuple[float, float] | None:
+    """``(level, normal)``: the dopamine level (Hz) at ``target`` at rest, and that of an intact circuit.
+
+    The level is what the DA cells release at rest (weight x their resting
+    drive) plus any dopamine at the terminals that firing does not set
+    (``tonic_hz``, a drug); an intact circuit releases the cells' resting
+    rate (weight 1). None where no dopamine reaches ``target``.
+    """
+    found = graph.dopamine_projection(target)
+    if found is None:
+        return None
+    _, source, attrs = found
+    normal = resting_drive(graph, source)
+    return attrs["params"]["weight"] * normal + attrs["params"]["tonic_hz"], normal
+
+
+def receptor_slope(graph: CircuitGraph, target: str) -> float:
+    """How strongly ``target``'s receptors register a burst or dip, relative to an intact circuit.
+
+    Occupancy ``D / (D + K)`` (``K``: the receptor's affinity) linearised
+    around the resting level ``D``: its slope relative to the slope at the
+    normal level. High-affinity D2 receptors, nearly full at the normal
+    level, feel dips more where dopamine is depleted and hardly at all where
+    a drug has raised it; low-affinity D1 receptors are nearly linear
+    (Richfield, Penney & Young 1989; Dreyer et al. 2010; Frank 2005).
+    """
+    rest = resting_dopamine(graph, target)
+    receptor = graph.region(target)["params"].get("dopamine_receptor")
+    if rest is None or receptor is None:
+        return 1.0
+    level, normal = rest
+    k = RECEPTOR_AFFINITY_HZ[receptor]
+    return ((normal + k) / (max(level, 0.0) + k)) ** 2
+
+
+def dopamine_scaling(graph: CircuitGraph, projection: str) -> float:
+    """The factor on ``projection``'s weight at its target's resting dopamine level: 1 in an intact circuit.
+
+    ``weight x (1 + dopamine_scaling x (level / normal - 1))``: a positive
+    scaling weakens the projection as dopamine is lost (cortex -> D1 cells),
+    a negative one strengthens it (cortex -> D2 cells); Gurney, Prescott &
+    Redgrave (2001) scale D1 input by 1 + lambda and D2 input by 1 - lambda
+    with the dopamine level lambda.
+    """
+    _, target, _ = graph._edge(projection)
+    kappa = graph.projection(projection)["params"]["dopamine_scaling"]
+    rest = resting_dopamine(graph, target)
+    if rest is None or not kappa:
+        return 1.0
+    level, normal = rest
+    return max(0.0, 1 + kappa * (max(level, 0.0) / normal - 1))
+
+
 def check_mode(mode: str) -> None:
     if mode not in MODES:
         raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
@@ -136,14 +190,22 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
         currents += neurons.input_current(var, mode, pooled)
         namespace[f"tau_{var}"] = attrs["params"]["tau_ms"] * b2.ms
         namespace[f"gain_{var}"] = attrs["params"]["weight"] if pooled else 1.0
+        scale = dopamine_scaling(graph, name)
+        factor = "" if scale == 1.0 else f"{scale!r} * "  # an intact circuit keeps its code
         if attrs["sign"] == "excitatory":
-            terms.append(f"+ {var}")
+            terms.append(f"+ {factor}{var}")
         elif attrs["sign"] == "inhibitory":
-            terms.append(f"- {var}")
+            terms.append(f"- {factor}{var}")
     if params["noise_hz"] > 0:  # only then, so noiseless circuits keep their code
         terms.append("+ noise")
         currents += neurons.DRIVE_NOISE
         namespace.update(noise_sd=params["noise_hz"] * b2.Hz, noise_tau=params["noise_tau_ms"] * b2.ms)
+    if params["clamp_hz"] != 0:
+        clock = "(t % clamp_period)" if params["clamp_period_s"] > 0 else "t"
+        terms.append(f"+ clamp * int({clock} >= clamp_start) * int({clock} < clamp_stop)")
+        namespace.update(clamp=params["clamp_hz"] * b2.Hz, clamp_start=params["clamp_start_s"] * b2.second,
+                         clamp_stop=params["clamp_stop_s"] * b2.second,
+                         clamp_period=params["clamp_period_s"] * b2.second)
     body = neurons.RATE_UNIT if mode == "rate" else neurons.LIF
     if mode == "spiking":
         namespace.update(neurons.LIF_NAMESPACE)
@@ -272,13 +334,25 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             model += extra
             on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
             on_post = post_code
-            tonic = resting_drive(graph, graph.dopamine_source(target))
+            _, da_source, release = graph.dopamine_projection(target)
+            release = dict(release["params"])
+            # the set point: what the DA cells' firing releases at rest (a drug's share cancels)
+            tonic = release["weight"] * resting_drive(graph, da_source)
+            slope = receptor_slope(graph, target)
+            release.update(burst_gain=release["burst_gain"] * slope, dip_gain=release["dip_gain"] * slope)
             receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
             ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms,
                       dopamine_sign=-1.0 if receptor == "d2" else 1.0,
                       post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
                       learning_rate=p["learning_rate"] * b2.second,
-                      dopamine_tonic=tonic * b2.Hz, w_max=p["w_max"], spread=p["w_init_spread"])
+                      dopamine_tonic=tonic * b2.Hz, w_max=p["w_max"], spread=p["w_init_spread"],
+                      burst_gain=release["burst_gain"], dip_gain=release["dip_gain"])
+            if release["drug_hz"]:
+                if "drug" not in timed:
+                    raise ConfigError(f"circuit.{graph.dopamine_projection(target)[0]}.drug_hz: the circuit has a "
+                                      "drug action but this task delivers no drug (pavlovian with task.drug=true "
+                                      "does)")
+                ns.update(drug=release["drug_hz"] * b2.Hz, sig_drug=timed["drug"])
             kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
         syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
                           on_post=on_post or None, namespace=ns, name=name, **kwargs)
@@ -289,7 +363,7 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             syn.connect(condition=condition, p=p["p"])
         if attrs["rule"] == "three_factor":
             syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
-            syn.run_regularly(WEIGHT_UPDATE, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
+            syn.run_regularly(weight_update(release), dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
             if p["p"] >= 1.0:
                 # evenly spaced synapses, so every channel of a focused projection is sampled
                 n_syn = len(groups[source]) * len(groups[target]) // (k if focused else 1)

@@ -38,7 +38,36 @@ PROJECTION_PARAMS = {
     "p": Param(1.0, "connection probability", low=0.0, high=1.0, low_inclusive=False),
     "topology": Param("all", "all: every cell to every cell (diffuse); channel: channel k to channel k "
                       "(focused)", choices=("all", "channel")),
+    "dopamine_scaling": Param(0.0, "how the weight follows the target's resting dopamine: weight x (1 + "
+                              "scaling x (level / normal - 1)); negative: strengthened by dopamine loss",
+                              low=-10.0, high=10.0),
 }
+
+#: how the dopamine a projection releases reaches its target (dopamine projections only). Bursts and dips
+#: are counted from what the cells release at rest (weight x resting rate), so cell loss scales them alike;
+#: the resting level (with ``tonic_hz``) sets the receptors' operating point and the target's excitability
+#: (see :func:`dopasim.circuits.compiler.receptor_slope` and :func:`~dopasim.circuits.compiler.excitability`)
+DOPAMINE_PARAMS = {
+    "burst_gain": Param(1.0, "gain on dopamine above the resting level (bursts) in plasticity", low=0.0,
+                        high=100.0),
+    "dip_gain": Param(1.0, "gain on dopamine below the resting level (dips) in plasticity", low=0.0, high=100.0),
+    "tonic_hz": Param(0.0, "dopamine at the terminals whatever the cells fire (a drug: L-DOPA, a reuptake "
+                      "blocker): raises the resting level, not the bursts and dips", low=-500.0, high=500.0,
+                      unit="Hz"),
+    "drug_hz": Param(0.0, "dopamine a drug adds at the terminals while the task delivers it, with dips masked "
+                     "(reuptake blocked): an error never below this, whatever was predicted (Redish 2004)",
+                     low=0.0, high=500.0, unit="Hz"),
+}
+
+
+def declared_params(sign: str, rule: str | None) -> dict[str, Param]:
+    """The parameters a projection of this sign and plasticity rule has."""
+    declared = dict(PROJECTION_PARAMS)
+    if sign == "dopamine":
+        declared.update(DOPAMINE_PARAMS)
+    if rule is not None:
+        declared.update(RULES[rule].params)
+    return declared
 
 
 class CircuitGraph:
@@ -56,6 +85,8 @@ class CircuitGraph:
     def __init__(self, name: str = "circuit"):
         self.name = name
         self.graph = nx.MultiDiGraph(name=name)
+        #: the lesion and disease transforms applied, in order (see :mod:`dopasim.circuits.lesions`)
+        self.lesions: list[dict] = []
 
     # -- building -------------------------------------------------------
     def add_region(self, name: str, region: str, **params) -> None:
@@ -80,11 +111,8 @@ class CircuitGraph:
             raise ConfigError(f"projection {name!r}: sign {sign!r} is not one of {', '.join(SIGNS)}")
         if rule is not None and rule not in RULES:
             raise unknown_name(f"plasticity rule in projection {name!r}:", rule, RULES)
-        declared = dict(PROJECTION_PARAMS)
-        if rule is not None:
-            declared.update(RULES[rule].params)
         self.graph.add_edge(source, target, key=name, sign=sign, rule=rule,
-                            params=resolve(f"circuit.{name}", declared, params))
+                            params=resolve(f"circuit.{name}", declared_params(sign, rule), params))
 
     def set(self, dotted: str, value) -> None:
         """Set ``REGION.PARAM`` or ``PROJECTION.PARAM`` from a string or number."""
@@ -97,9 +125,7 @@ class CircuitGraph:
         else:
             edge = self._edge(owner)
             attrs = self.graph.edges[edge]
-            declared = dict(PROJECTION_PARAMS)
-            if attrs["rule"]:
-                declared.update(RULES[attrs["rule"]].params)
+            declared = declared_params(attrs["sign"], attrs["rule"])
         if param not in declared:
             raise unknown_name(f"parameter of circuit.{owner}:", param, declared)
         attrs["params"][param] = declared[param].check(f"circuit.{owner}", param, value)
@@ -173,16 +199,22 @@ class CircuitGraph:
         attrs = self.region(region)
         return REGIONS[attrs["region"]].channels(attrs["params"])
 
-    def dopamine_source(self, target: str) -> str | None:
-        for _, source, attrs in self.incoming(target):
+    def dopamine_projection(self, target: str) -> tuple[str, str, dict] | None:
+        """``(name, source, attributes)`` of the dopamine projection into ``target``, or None."""
+        for name, source, attrs in self.incoming(target):
             if attrs["sign"] == "dopamine":
-                return source
+                return name, source, attrs
         return None
+
+    def dopamine_source(self, target: str) -> str | None:
+        found = self.dopamine_projection(target)
+        return found[1] if found else None
 
     # -- plain data -----------------------------------------------------
     def to_dict(self) -> dict:
         return {
             "name": self.name,
+            "lesions": [dict(lesion) for lesion in self.lesions],
             "regions": {n: {"region": d["region"], **d["params"]} for n, d in self.graph.nodes(data=True)},
             "projections": {k: {"source": u, "target": v, "sign": d["sign"], "rule": d["rule"], **d["params"]}
                             for k, u, v, d in self.projections()},
@@ -191,6 +223,7 @@ class CircuitGraph:
     @classmethod
     def from_dict(cls, data: dict) -> "CircuitGraph":
         g = cls(data.get("name", "circuit"))
+        g.lesions = [dict(lesion) for lesion in data.get("lesions", [])]
         for name, spec in data["regions"].items():
             spec = dict(spec)
             g.add_region(name, spec.pop("region"), **spec)

@@ -177,7 +177,7 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
         raise ConfigError(f"actor_critic: topology 'channel' pairs stimulus k with action k, so stimuli "
                           f"({stimuli}) must equal actions ({actions})")
     g = remove_region(selection(actions), "salience")
-    g.name = "actor_critic"
+    g.name, g.lesions = "actor_critic", []  # a preset built from another, not a lesioned circuit
     scale = stimuli if topology == "all" else 1
     g.add_region("cue", "salience", channels=stimuli, peak_rate_hz=CUE_RATE_HZ)
     for region in ("striatum_d1", "striatum_d2"):

@@ -88,3 +88,23 @@ delig/dt = (tag2 - elig) / elig_tau : Hz (clock-driven)
 #: ``dopamine_sign`` is +1 at D1 targets and -1 at D2 targets (opponent plasticity, Frank 2005)
 WEIGHT_UPDATE = ("w = clip(w + learning_rate * elig * dopamine_sign * (dopamine_post - dopamine_tonic) * dt, "
                  "0, w_max)")
+
+
+def weight_update(release: dict) -> str:
+    """The weight update for a dopamine projection's ``release`` parameters.
+
+    Bursts (dopamine above the set point ``dopamine_tonic``) and dips (below
+    it) are weighed by ``burst_gain`` and ``dip_gain``. While the task's drug
+    signal ``sig_drug(t)`` is on, a drug with ``drug_hz`` adds that much and
+    masks any dip: the error is ``max(error, 0) + drug``, the non-compensable
+    dopamine of Redish (2004). An unchanged release keeps the plain update
+    (and its compiled code).
+    """
+    if release["burst_gain"] == release["dip_gain"] == 1.0 and not release["drug_hz"]:
+        return WEIGHT_UPDATE
+    deviation = "(dopamine_post - dopamine_tonic)"
+    if release["drug_hz"]:
+        deviation = f"({deviation} + sig_drug(t) * (drug + (abs({deviation}) - {deviation}) / 2))"
+    shaped = (f"(burst_gain * (abs({deviation}) + {deviation}) + "
+              f"dip_gain * ({deviation} - abs({deviation}))) / 2")
+    return f"w = clip(w + learning_rate * elig * dopamine_sign * {shaped} * dt, 0, w_max)"

@@ -10,8 +10,9 @@ from dopasim.tasks.episodic import GymTask
 from dopasim.tasks.gridworld import Gridworld
 from dopasim.tasks.pavlovian import Pavlovian
 from dopasim.tasks.probabilistic_selection import ProbabilisticSelection
+from dopasim.tasks.rest import Rest
 
-TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld)}
+TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld, Rest)}
 #: an external Gymnasium environment: ``gym:ENV_ID`` (see :class:`dopasim.tasks.episodic.GymTask`)
 GYM_PREFIX = "gym:"
 

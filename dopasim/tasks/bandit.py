@@ -87,8 +87,11 @@ class Bandit(ChoiceTask):
         n = len(table["trial"])
         last = np.arange(max(0, n - 100), n)
         ref_best = table["ref_choice"] == table["best_arm"]
+        rewarded = table["reward"] > 0
         return {
+            "p_best_first20": p_best_over(table, table["best_arm"], np.arange(min(n, 20))),
             "p_best_last100": p_best_over(table, table["best_arm"], last),
+            "da_rewarded": float(np.mean(table["da_outcome"][rewarded])) if rewarded.any() else None,
             "ref_p_best_last100": float(ref_best[last].mean()) if n else None,
             "no_response_rate": float(np.mean(table["choice"] < 0)) if n else None,
             "mean_rt_ms": float(np.nanmean(table["rt_ms"])) if np.any(table["choice"] >= 0) else None,

@@ -48,6 +48,8 @@ class Pavlovian(gym.Env):
         "reward_magnitude": Param(1.0, "reward size (scales the reward input rate)", low=0.0, high=100.0),
         "omit_trials": Param("", "comma-separated trial numbers whose reward is withheld (probes)"),
         "window_ms": Param(300.0, "length of the DA response windows after CS and US", low=10.0, unit="ms"),
+        "drug": Param(False, "the US is a drug: besides its reward input it acts at dopamine terminals from "
+                      "the US to the trial's end, where the circuit has a drug action (--disease addiction)"),
         "step_ms": Param(100.0, "time step of the Gymnasium view (the circuit run uses the cortex element)",
                          low=1.0, unit="ms"),
     }
@@ -135,7 +137,10 @@ class Pavlovian(gym.Env):
         since_cs = np.where((t_in >= self.cs - 1e-9) & (t_in < self.us - 1e-9), t_in - self.cs, -1.0)
         us_on = (t_in >= self.us - 1e-9) & (t_in < self.us + self.p["us_duration_ms"] / 1000 - 1e-9)
         n = len(trials["trial"])
-        return {"cs": np.tile(since_cs, n), "reward": (us_on[None, :] * trials["reward"][:, None]).ravel()}
+        reward = (us_on[None, :] * trials["reward"][:, None]).ravel()
+        # a drug acts for far longer than a reward volley: here until the end of the trial
+        acting = (t_in >= self.us - 1e-9)[None, :] * (trials["reward"][:, None] > 0) * float(self.p["drug"])
+        return {"cs": np.tile(since_cs, n), "reward": reward, "drug": acting.ravel()}
 
     def measure(self, rec, trials: dict[str, np.ndarray], dopamine: str, value: str) -> dict[str, np.ndarray]:
         """Per-trial DA responses and value from the recorded populations."""
@@ -194,6 +199,9 @@ class Pavlovian(gym.Env):
             "corr_da_td_us": corr(table["da_us"], table["td_us"]),
             "ref_td_cs_late": mean("td_cs", late), "ref_td_us_late": mean("td_us", late),
         }
+        half = np.flatnonzero(table["trial"] >= len(table["trial"]) // 2)
+        out["value_slope_late"] = (float(np.polyfit(table["trial"][half], table["value_us"][half], 1)[0])
+                                   if len(half) > 2 else None)
         if out["da_us_early"]:
             out["da_us_late_over_early"] = out["da_us_late"] / out["da_us_early"]
         return out

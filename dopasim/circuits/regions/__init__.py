@@ -36,6 +36,13 @@ def population_params(size: int, tau_ms: float, baseline_hz: float) -> dict[str,
                           high=500.0, unit="Hz"),
         "noise_tau_ms": Param(50.0, "correlation time of the drive fluctuation", low=0.0, low_inclusive=False,
                               high=10_000.0, unit="ms"),
+        # optogenetic-style clamp: a drive added over a window of the session (or of every period)
+        "clamp_hz": Param(0.0, "drive added while the clamp is on: positive excites, negative silences",
+                          low=-1000.0, high=1000.0, unit="Hz"),
+        "clamp_start_s": Param(0.0, "clamp onset (session time, or time within each period)", low=0.0, unit="s"),
+        "clamp_stop_s": Param(0.0, "clamp offset", low=0.0, unit="s"),
+        "clamp_period_s": Param(0.0, "repeat the window every period, e.g. every trial (0: once)", low=0.0,
+                                unit="s"),
     }
 
 

@@ -10,10 +10,22 @@ a zero baseline.
 D1 cells potentiate on bursts and depress on dips, D2 cells the reverse, so Go
 learns from better-than-expected and NoGo from worse-than-expected outcomes
 (Shen et al. 2008; Frank 2005).
+
+The resting dopamine level sets how strongly their receptors register a burst
+or a dip (occupancy near the resting level: ``RECEPTOR_AFFINITY_HZ``) and,
+through a projection's ``dopamine_scaling``, how strongly an input drives
+them (D1 cells more, D2 cells less with more dopamine; Gurney, Prescott &
+Redgrave 2001; Surmeier et al. 2007). Both are 1 in an intact circuit and move
+only when a lesion or a drug moves the resting level.
 """
 
 from dopasim.circuits.regions import RegionType, population_params
 from dopasim.params import Param
+
+#: dopamine level (Hz of DA cell rate at the terminals) at which half the receptors are bound: D2 receptors
+#: (high affinity) are mostly bound at the normal resting level of 5 Hz, D1 receptors (low affinity) hardly
+#: (Richfield, Penney & Young 1989: nM vs uM affinities; Dreyer et al. 2010)
+RECEPTOR_AFFINITY_HZ = {"d1": 50.0, "d2": 2.5}
 
 REGION = RegionType(
     name="striatum",

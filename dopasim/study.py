@@ -1,0 +1,264 @@
+"""Cohort studies: groups of virtual subjects, healthy and lesioned, run in parallel and compared.
+
+Each subject is one run with a seed of its own. Groups are the healthy circuit,
+each disease preset, and each level of a graded lesion (cell loss of one
+region, for a dose-response curve). A subject's seed is drawn from the study's
+seed, its group's name and its number, so no two subjects share a seed, and
+adding a group leaves the seeds of the others as they were.
+
+Output, in one directory that appears only once complete:
+
+``subjects.csv``
+    one row per subject: ``group``, ``disease``, ``lesion_region``,
+    ``lesion_fraction``, ``subject``, ``seed``, then the task's headline
+    measures (its ``summary.json``).
+``stats.csv``
+    per measure and group against healthy: means, s.d., n, Welch's t-test
+    (``t``, ``p``), Hedges' g and the 95% confidence interval of the
+    difference of means; for lesion levels also Spearman's rho and its p over
+    (fraction, measure).
+``figures/``
+    group bars with every subject as a point, and a dose-response curve per
+    measure when there are lesion levels.
+``subjects/GROUP-sNN/``
+    each subject's own run directory (``run.json``, ``summary.json``, ``trials.csv``).
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import math
+import os
+import tempfile
+import zlib
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+from dopasim.params import ConfigError
+
+HEALTHY = "healthy"
+MAX_SUBJECTS = 10_000
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    disease: str | None = None
+    lesion_region: str | None = None
+    lesion_fraction: float | None = None
+
+    @property
+    def lesions(self) -> list[dict]:
+        if self.lesion_region is None or not self.lesion_fraction:
+            return []
+        return [{"transform": "kill_cells", "region": self.lesion_region, "fraction": self.lesion_fraction}]
+
+
+@dataclass
+class Study:
+    task: str
+    groups: list[Group]
+    subjects: int = 5
+    mode: str = "rate"
+    trials: int | None = None
+    seed: int = 1
+    sets: dict[str, str] = field(default_factory=dict)
+    circuit: str | None = None
+
+    def seeds(self, group: Group) -> list[int]:
+        return [subject_seed(self.seed, group.name, s) for s in range(self.subjects)]
+
+
+def make_groups(diseases: list[str], lesion_region: str | None = None,
+                lesion_levels: list[float] | None = None) -> list[Group]:
+    """Healthy first, then each disease, then each level of cell loss in ``lesion_region``."""
+    groups = [Group(HEALTHY)]
+    for name in diseases:
+        if name == HEALTHY or name in (g.name for g in groups):
+            raise ConfigError(f"--disease {name!r} is named twice (healthy is always included)")
+        groups.append(Group(name, disease=name))
+    for level in lesion_levels or []:
+        if not 0.0 <= level <= 1.0:
+            raise ConfigError(f"lesion level {level} must be a fraction of cells from 0 to 1")
+        if level > 0:
+            groups.append(Group(f"{lesion_region}={level:g}", lesion_region=lesion_region, lesion_fraction=level))
+    return groups
+
+
+def subject_seed(study_seed: int, group: str, subject: int) -> int:
+    """The seed of subject ``subject`` of ``group``: the same on every rerun, different for every subject."""
+    entropy = [study_seed, zlib.crc32(group.encode()), subject]
+    return int(np.random.SeedSequence(entropy).generate_state(1)[0] % (2**31 - 1))
+
+
+def check(study: Study) -> None:
+    """Every group configured once, before any subject runs: bad input fails at the edge."""
+    from dopasim.experiment import check_run_args, configure
+
+    if isinstance(study.subjects, bool) or not isinstance(study.subjects, int) or \
+            not 1 <= study.subjects <= MAX_SUBJECTS:
+        raise ConfigError(f"subjects={study.subjects!r} must be a whole number from 1 to {MAX_SUBJECTS}")
+    for group in study.groups:
+        the_task, _, _, _ = configure(study.task, study.circuit, study.sets, group.disease, group.lesions)
+        trials = the_task.default_trials if study.trials is None else study.trials
+        check_run_args(study.mode, trials, study.seed)
+    seeds = [s for g in study.groups for s in study.seeds(g)]
+    if len(set(seeds)) != len(seeds):  # vanishingly rare; say so rather than run a cohort with twins
+        raise ConfigError(f"study seed {study.seed} gives two subjects the same seed; choose another --seed")
+
+
+_BUILD_DIR = None
+_SLOT_LOCK = None
+
+
+def _worker_build_dir(mode: str) -> Path:
+    """A build directory of this worker's own, kept across studies so its compiled code is reused.
+
+    Workers take the first free numbered slot (a lock held for the life of the
+    process); slot 0 is the directory single runs use, whose cache it shares.
+    """
+    from dopasim.circuits.compiler import default_build_dir
+
+    global _SLOT_LOCK
+    base = default_build_dir(mode)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    for slot in range(256):
+        lock = open(f"{base}-worker{slot}.slot", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
+        _SLOT_LOCK = lock
+        return base if slot == 0 else Path(f"{base}-worker{slot}")
+    return Path(tempfile.mkdtemp(prefix="dopasim-build-"))
+
+
+def _run_subject(study: Study, group: Group, subject: int, seed: int, folder: Path) -> dict:
+    """One subject: a run, its directory written, its row of the table."""
+    from dopasim.experiment import run
+
+    global _BUILD_DIR
+    if _BUILD_DIR is None:
+        _BUILD_DIR = _worker_build_dir(study.mode)
+    res = run(study.task, study.circuit, study.mode, study.trials, seed, study.sets, progress=False,
+              build_dir=_BUILD_DIR, disease=group.disease, lesions=group.lesions)
+    res.write(folder, figures=False)
+    return {"group": group.name, "disease": group.disease or HEALTHY,
+            "lesion_region": group.lesion_region or "", "lesion_fraction": group.lesion_fraction or 0.0,
+            "subject": subject, "seed": seed, **res.summary}
+
+
+def run_study(study: Study, out: Path, workers: int | None = None, progress: bool = True) -> dict:
+    """Run every subject of every group on ``workers`` processes; write the study directory ``out``.
+
+    Returns ``{"rows": [...], "stats": [...]}``. The directory appears only
+    once every subject has run and the statistics and figures are written.
+    """
+    from tqdm import tqdm
+
+    from dopasim.analysis.plots import study_figures
+    from dopasim.experiment import atomic_directory
+
+    check(study)
+    jobs = [(g, s, seed) for g in study.groups for s, seed in enumerate(study.seeds(g))]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    with atomic_directory(out) as tmp:
+        rows = []
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_run_subject, study, g, s, seed, tmp / "subjects" / f"{g.name}-s{s:02d}")
+                       for g, s, seed in jobs]
+            bar = tqdm(total=len(futures), unit="subject", disable=not progress, desc="study")
+            try:
+                for future in as_completed(futures):
+                    rows.append(future.result())
+                    bar.update()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+            finally:
+                bar.close()
+        order = {g.name: i for i, g in enumerate(study.groups)}
+        rows.sort(key=lambda r: (order[r["group"]], r["subject"]))
+        stats = group_stats(rows)
+        _write_table(tmp / "subjects.csv", rows)
+        _write_table(tmp / "stats.csv", stats)
+        study_figures(rows, tmp / "figures")
+    return {"rows": rows, "stats": stats}
+
+
+def measures(rows: list[dict]) -> list[str]:
+    """The headline measures in the table: numeric columns after the design columns."""
+    design = {"group", "disease", "lesion_region", "lesion_fraction", "subject", "seed"}
+    names = [k for k in rows[0] if k not in design]
+    return [k for k in names if any(isinstance(r.get(k), (int, float)) and r[k] is not None for r in rows)]
+
+
+def _values(rows, group, measure) -> np.ndarray:
+    v = [r[measure] for r in rows if r["group"] == group and r.get(measure) is not None]
+    return np.array([x for x in v if isinstance(x, (int, float)) and math.isfinite(x)], dtype=float)
+
+
+def compare(a: np.ndarray, b: np.ndarray) -> dict:
+    """Group ``b`` against ``a``: Welch's t-test, Hedges' g and the 95% CI of mean(b) - mean(a)."""
+    from scipy import stats
+
+    out = {"mean_healthy": a.mean() if len(a) else None, "mean_group": b.mean() if len(b) else None,
+           "sd_healthy": a.std(ddof=1) if len(a) > 1 else None, "sd_group": b.std(ddof=1) if len(b) > 1 else None,
+           "n_healthy": len(a), "n_group": len(b), "difference": None, "t": None, "p": None, "hedges_g": None,
+           "ci_low": None, "ci_high": None}
+    if len(a) < 2 or len(b) < 2:
+        return out
+    diff = b.mean() - a.mean()
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    out["difference"] = diff
+    if va + vb == 0:
+        return out
+    test = stats.ttest_ind(b, a, equal_var=False)
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+    pooled = math.sqrt(((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (len(a) + len(b) - 2))
+    correction = 1 - 3 / (4 * (len(a) + len(b)) - 9)
+    out.update(t=float(test.statistic), p=float(test.pvalue), ci_low=diff - half, ci_high=diff + half,
+               hedges_g=diff / pooled * correction if pooled > 0 else None)
+    return out
+
+
+def group_stats(rows: list[dict]) -> list[dict]:
+    """Every group against healthy, per measure; and the dose-response trend over lesion levels."""
+    from scipy import stats
+
+    groups = list(dict.fromkeys(r["group"] for r in rows))
+    table = []
+    for measure in measures(rows):
+        healthy = _values(rows, HEALTHY, measure)
+        for group in groups[1:]:
+            table.append({"measure": measure, "group": group, "test": "welch_t",
+                          **compare(healthy, _values(rows, group, measure))})
+        graded = [r for r in rows if (r["lesion_region"] or r["group"] == HEALTHY)
+                  and isinstance(r.get(measure), (int, float))]
+        if len({r["lesion_fraction"] for r in graded}) > 2:
+            rho = stats.spearmanr([r["lesion_fraction"] for r in graded], [r[measure] for r in graded])
+            table.append({"measure": measure, "group": "dose_response", "test": "spearman",
+                          "rho": float(rho.statistic), "p": float(rho.pvalue), "n_group": len(graded)})
+    return [{k: _round(v) for k, v in row.items()} for row in table]
+
+
+def _round(x):
+    if isinstance(x, (float, np.floating)):
+        return round(float(x), 6) if math.isfinite(x) else None
+    return int(x) if isinstance(x, np.integer) else x
+
+
+def _write_table(path: Path, rows: list[dict]) -> None:
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
