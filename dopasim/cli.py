@@ -154,7 +154,7 @@ def _run(args) -> int:
 
     sets = dict(args.sets)
     # every input checked before simulating
-    the_task, graph, _, _ = configure(args.task, args.circuit, sets, args.disease, args.lesions)
+    the_task, graph, _, _ = configure(args.task, args.circuit, sets, args.disease, args.lesions, args.mode)
     trials = the_task.default_trials if args.trials is None else args.trials
     check_run_args(args.mode, trials, args.seed)
     label = args.task.replace(":", "_")

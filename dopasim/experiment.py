@@ -102,13 +102,14 @@ def check_run_args(mode: str, n_trials, seed) -> None:
 
 
 def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[str, str] | None = None,
-              disease: str | None = None, lesions: list[dict] | None = None):
+              disease: str | None = None, lesions: list[dict] | None = None, mode: str | None = None):
     """Task, graph, reference and decision parameters with ``--set`` style overrides applied.
 
     Keys are ``task.PARAM``, ``circuit.REGION.PARAM``, ``circuit.PROJECTION.PARAM``,
     ``reference.PARAM`` or ``decision.PARAM``. The circuit defaults to the task's
     own (``critic`` for Pavlovian conditioning, ``actor_critic`` for choice tasks)
-    and is shaped to the task (its stimuli and actions). Then come the
+    and is shaped to the task (its stimuli and actions; the resting state at
+    the ``mode``'s resolution for ``rest``). Then come the
     ``disease``'s lesions, the further ``lesions`` (records as
     :func:`dopasim.circuits.lesions.apply` takes them), and last the settings.
     """
@@ -120,7 +121,8 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
                                                 "reference.PARAM", "decision.PARAM"])
         scoped[scope][rest] = value
     the_task = make(task, **scoped["task"])
-    graph = make_circuit(circuit or the_task.default_circuit, **_shape(the_task))
+    shape = the_task.circuit_shape(mode) if hasattr(the_task, "circuit_shape") else {}
+    graph = make_circuit(circuit or the_task.default_circuit, **shape)
     if disease is not None:
         graph = apply_disease(graph, disease)
     graph = apply_lesions(graph, lesions or [])
@@ -130,10 +132,6 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
     decision = resolve("decision", DECISION_PARAMS, scoped["decision"])
     the_task.check_circuit(graph.validate())
     return the_task, graph, reference, decision
-
-
-def _shape(the_task) -> dict:
-    return the_task.circuit_shape() if hasattr(the_task, "circuit_shape") else {}
 
 
 def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_trials: int | None = None,
@@ -149,7 +147,7 @@ def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_tria
     >>> res = run("pavlovian", mode="rate", n_trials=20, seed=3)   # doctest: +SKIP
     >>> res.summary["corr_da_td_us"]                               # doctest: +SKIP
     """
-    the_task, graph, reference, decision = configure(task, circuit, sets, disease, lesions)
+    the_task, graph, reference, decision = configure(task, circuit, sets, disease, lesions, mode)
     n_trials = the_task.default_trials if n_trials is None else n_trials
     check_run_args(mode, n_trials, seed)
     rng = np.random.default_rng(seed)

@@ -104,7 +104,8 @@ def check(study: Study) -> None:
             not 1 <= study.subjects <= MAX_SUBJECTS:
         raise ConfigError(f"subjects={study.subjects!r} must be a whole number from 1 to {MAX_SUBJECTS}")
     for group in study.groups:
-        the_task, _, _, _ = configure(study.task, study.circuit, study.sets, group.disease, group.lesions)
+        the_task, _, _, _ = configure(study.task, study.circuit, study.sets, group.disease, group.lesions,
+                                      study.mode)
         trials = the_task.default_trials if study.trials is None else study.trials
         check_run_args(study.mode, trials, study.seed)
     seeds = [s for g in study.groups for s in study.seeds(g)]

@@ -28,3 +28,16 @@ def test_rest_holds_every_input_quiet_and_measures_the_stn_and_gpe_spectrum(tmp_
     assert res.config["reference"]["learner"] == "none"
     res.write(tmp_path / "run")
     assert (tmp_path / "run" / "figures" / "spectrum.png").stat().st_size > 10_000
+
+
+def test_dopamine_loss_brings_out_a_beta_rhythm_in_the_stn_and_gpe_at_rest():
+    # spiking mode: the STN <-> GPe loop has conduction delays; losing 80% of the SNc doubles its coupling
+    def spectrum(lesions):
+        res = run("rest", mode="spiking", n_trials=3, seed=2, progress=False, lesions=lesions)
+        return res.summary
+
+    healthy = spectrum([])
+    parkinsonian = spectrum([{"transform": "kill_cells", "region": "snc", "fraction": 0.8}])
+    assert 13 <= parkinsonian["beta_peak_hz_lfp"] <= 30 and parkinsonian["beta_peak_ratio_lfp"] > 30
+    assert healthy["beta_peak_ratio_lfp"] < 6  # no peak standing out of the spectrum
+    assert parkinsonian["beta_fraction_lfp"] > 4 * healthy["beta_fraction_lfp"]

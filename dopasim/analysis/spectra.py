@@ -29,14 +29,23 @@ def power_spectrum(signal: np.ndarray, fs: float, segment_s: float = 1.0) -> tup
 
 
 def band_measures(freqs: np.ndarray, power: np.ndarray, band: tuple[float, float] = BETA_HZ) -> dict[str, float]:
-    """``fraction`` of the power (LOW_HZ to the top) in ``band``, the band's ``peak_hz`` and ``peak_ratio``."""
+    """``fraction`` of the power (LOW_HZ to the top) in ``band``, the band's ``peak_hz`` and ``peak_ratio``.
+
+    A peak is a local maximum of the spectrum inside the band; the slope of a
+    peak outside it (rising to the band's edge) is none: ``peak_hz`` is then
+    NaN and ``peak_ratio`` 0.
+    """
     usable = freqs >= LOW_HZ
     inside = usable & (freqs >= band[0]) & (freqs <= band[1])
     outside = usable & ~inside
     total = power[usable].sum()
-    if not inside.any() or total <= 0:
-        return {"fraction": 0.0, "peak_hz": float("nan"), "peak_ratio": 0.0}
-    peak = np.argmax(np.where(inside, power, -np.inf))
+    local_max = np.zeros_like(inside)
+    local_max[1:-1] = (power[1:-1] >= power[:-2]) & (power[1:-1] >= power[2:])
+    candidates = inside & local_max
+    if not candidates.any() or total <= 0:
+        return {"fraction": float(power[inside].sum() / total) if total > 0 else 0.0, "peak_hz": float("nan"),
+                "peak_ratio": 0.0}
+    peak = np.argmax(np.where(candidates, power, -np.inf))
     floor = np.median(power[outside]) if outside.any() else 0.0
     return {"fraction": float(power[inside].sum() / total), "peak_hz": float(freqs[peak]),
             "peak_ratio": float(power[peak] / floor) if floor > 0 else float("inf")}

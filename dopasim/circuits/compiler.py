@@ -147,11 +147,10 @@ def receptor_slope(graph: CircuitGraph, target: str) -> float:
 def dopamine_scaling(graph: CircuitGraph, projection: str) -> float:
     """The factor on ``projection``'s weight at its target's resting dopamine level: 1 in an intact circuit.
 
-    ``weight x (1 + dopamine_scaling x (level / normal - 1))``: a positive
-    scaling weakens the projection as dopamine is lost (cortex -> D1 cells),
-    a negative one strengthens it (cortex -> D2 cells); Gurney, Prescott &
-    Redgrave (2001) scale D1 input by 1 + lambda and D2 input by 1 - lambda
-    with the dopamine level lambda.
+    ``weight x (1 + dopamine_scaling x the fraction of normal dopamine lost)``:
+    a positive scaling strengthens the projection as dopamine is lost (GPe ->
+    STN, STN -> GPe; Holgado, Terry & Bogacz 2010), a negative one weakens it.
+    Dopamine above normal leaves it as it is.
     """
     _, target, _ = graph._edge(projection)
     kappa = graph.projection(projection)["params"]["dopamine_scaling"]
@@ -159,7 +158,7 @@ def dopamine_scaling(graph: CircuitGraph, projection: str) -> float:
     if rest is None or not kappa:
         return 1.0
     level, normal = rest
-    return max(0.0, 1 + kappa * (max(level, 0.0) / normal - 1))
+    return max(0.0, 1 + kappa * max(0.0, 1 - level / normal))
 
 
 def check_mode(mode: str) -> None:
@@ -170,6 +169,15 @@ def check_mode(mode: str) -> None:
 def _input_var(name: str, attrs: dict) -> str:
     """The target's variable that a projection feeds: its DA level, or an input current."""
     return "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
+
+
+def _simulated(graph: CircuitGraph, target: str, attrs: dict) -> bool:
+    """Whether a projection is built: not a dopamine projection to a target that has no plastic synapses.
+
+    Such a projection acts only through its resting level (the target's
+    ``dopamine_scaling`` of its inputs), a constant of the compiled network.
+    """
+    return attrs["sign"] != "dopamine" or any(a["rule"] for _, _, a in graph.incoming(target))
 
 
 def _pooled(mode: str, attrs: dict) -> bool:
@@ -185,6 +193,8 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
     terms = [f"{params['baseline_hz']}*Hz"]
     currents = ""
     for name, _, attrs in graph.incoming(region):
+        if not _simulated(graph, region, attrs):
+            continue
         var = _input_var(name, attrs)
         pooled = _pooled(mode, attrs)
         currents += neurons.input_current(var, mode, pooled)
@@ -301,6 +311,8 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
 
     pools = {}
     for name, source, target, attrs in graph.projections():
+        if not _simulated(graph, target, attrs):
+            continue
         p = attrs["params"]
         focused = p["topology"] == "channel"
         k = graph.channels(source) if focused else 1

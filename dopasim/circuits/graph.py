@@ -38,9 +38,8 @@ PROJECTION_PARAMS = {
     "p": Param(1.0, "connection probability", low=0.0, high=1.0, low_inclusive=False),
     "topology": Param("all", "all: every cell to every cell (diffuse); channel: channel k to channel k "
                       "(focused)", choices=("all", "channel")),
-    "dopamine_scaling": Param(0.0, "how the weight follows the target's resting dopamine: weight x (1 + "
-                              "scaling x (level / normal - 1)); negative: strengthened by dopamine loss",
-                              low=-10.0, high=10.0),
+    "dopamine_scaling": Param(0.0, "how the weight grows as the target loses resting dopamine: weight x (1 + "
+                              "scaling x fraction of normal dopamine lost)", low=-1.0, high=10.0),
 }
 
 #: how the dopamine a projection releases reaches its target (dopamine projections only). Bursts and dips

@@ -141,6 +141,10 @@ DOPAMINE_CELLS_WORLD = 500
 #: and a bounded value: one state drives its ventral striatum at most about 30 Hz above rest (25 times the
 #: initial weight), so that a run of noisy bursts cannot inflate a value without end
 CRITIC_W_MAX_WORLD = 25 * CRITIC_WEIGHT
+#: dopamine loss strengthens GPe -> STN inhibition (D2 receptors on GPe terminals in the STN: Baufreton &
+#: Bevan 2008; more GPe-STN synapses after DA loss: Fan et al. 2012) and STN -> GPe excitation (Holgado,
+#: Terry & Bogacz 2010): each weight x (1 + 1.25 x the fraction of nigral dopamine lost), doubled at 80% loss
+STN_GPE_DOPAMINE_SCALING = 1.25
 #: and its ventral striatum rests at a low rate, so that small values of distant states are read in the range
 #: where a noisy LIF's rate follows its drive, not lost in the noise-driven floor below it (1.7 Hz at no drive)
 VALUE_RESTING_HZ = 4.0
@@ -148,7 +152,8 @@ VALUE_RESTING_HZ = 4.0
 
 def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
                  critic_stimuli: int = 1, critic_elements: int = CRITIC_ELEMENTS,
-                 critic_element_ms: float = 100.0, critic_horizon_s: float | None = None) -> CircuitGraph:
+                 critic_element_ms: float = 100.0, critic_horizon_s: float | None = None,
+                 stn_baseline_hz: float | None = None, loop_delay_ms: float = 0.0) -> CircuitGraph:
     """The basal ganglia actor-critic for ``actions`` choices among ``stimuli`` cues.
 
     ``topology="channel"``: stimulus k stands for action k (choose a stimulus, as in
@@ -170,6 +175,10 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     ``VALUE_RESTING_HZ``; the DA cells' own drive is raised
     by what the weakened fast route takes off that resting rate, so that they
     still rest at their tonic rate.
+    ``stn_baseline_hz`` and ``loop_delay_ms`` set the STN's resting drive and the
+    STN <-> GPe axonal delays (spiking mode) for the resting state (the ``rest``
+    task): an STN that fires at rest, as it does in vivo, in a loop that rings
+    at beta once dopamine loss has strengthened it (see ``STN_GPE_DOPAMINE_SCALING``).
     """
     from dopasim.circuits.lesions import remove_region
 
@@ -230,6 +239,15 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     g.add_projection("mesolimbic", "vta", "ventral_striatum", "dopamine", weight=1.0, tau_ms=20.0)
     for region in ("striatum_d1", "striatum_d2"):
         g.add_projection(f"nigrostriatal_{region[-2:]}", "snc", region, "dopamine", weight=1.0, tau_ms=20.0)
+
+    # nigral dopamine in the STN and GPe: its loss strengthens the STN <-> GPe coupling
+    g.add_projection("nigrosubthalamic", "snc", "stn", "dopamine", weight=1.0)
+    g.add_projection("nigropallidal", "snc", "gpe", "dopamine", weight=1.0)
+    for projection in ("gpe_stn", "stn_gpe"):
+        g.set(f"{projection}.dopamine_scaling", STN_GPE_DOPAMINE_SCALING)
+        g.set(f"{projection}.delay_ms", loop_delay_ms)
+    if stn_baseline_hz is not None:
+        g.set("stn.baseline_hz", stn_baseline_hz)
     return g
 
 

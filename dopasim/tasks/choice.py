@@ -69,7 +69,7 @@ class ChoiceTask(gym.Env):
     #: states the critic tells apart (1: every trial starts from the same state)
     critic_stimuli = 1
 
-    def circuit_shape(self) -> dict:
+    def circuit_shape(self, mode: str | None = None) -> dict:
         return {"stimuli": self.n_stimuli, "actions": self.n_actions, "topology": self.topology,
                 "critic_stimuli": self.critic_stimuli}
 

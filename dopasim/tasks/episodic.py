@@ -88,7 +88,7 @@ class EpisodicTask(ChoiceTask):
                               "input carries rewards from 0 up (punishment is not modelled yet)")
         self._state, self._steps, self._luck = 0, 0, None
 
-    def circuit_shape(self) -> dict:
+    def circuit_shape(self, mode: str | None = None) -> dict:
         # the critic's cortex: one presence element per state, on for a whole step
         # and a discounting critic: staying put costs time, so the shortest way is worth most
         return {**super().circuit_shape(), "critic_elements": 1, "critic_element_ms": self.p["trial_ms"],

@@ -110,7 +110,7 @@ class ProbabilisticSelection(ChoiceTask):
         return self._pair, reward, True, False, {"offered": self.pairs[self._pair]}
 
     # -- the circuit's session -----------------------------------------------
-    def circuit_shape(self) -> dict:
+    def circuit_shape(self, mode: str | None = None) -> dict:
         return {**super().circuit_shape(), "critic_stimuli": 1}
 
     def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:

@@ -33,6 +33,12 @@ SIGNAL_DT = 0.001  # s
 #: the value of each signal when nothing happens (the cortex's serial compound reads -1 as "no stimulus")
 QUIET = {"cs": -1.0}
 LFP = ("stn", "gpe")
+#: the STN's resting drive: it then fires at about 20 Hz against the GPe's inhibition (about 10-20 Hz in
+#: vivo; Bevan & Wilson 1999: autonomous pacemaking plus cortical input)
+RESTING_STN_HZ = 75.0
+#: STN -> GPe and GPe -> STN conduction delays (a few ms; Holgado, Terry & Bogacz 2010 use 6 ms in a rate
+#: model whose units have no membrane time constant of their own)
+LOOP_DELAY_MS = 2.5
 
 
 class Rest(gym.Env):
@@ -61,6 +67,10 @@ class Rest(gym.Env):
         self.observation_space = spaces.Discrete(1)
         self.action_space = spaces.Discrete(1)
         self._inputs: dict[str, int | None] = {}
+
+    def circuit_shape(self, mode: str | None = None) -> dict:
+        """The resting state: an STN that fires, and STN <-> GPe delays where spikes travel (spiking mode)."""
+        return {"stn_baseline_hz": RESTING_STN_HZ, "loop_delay_ms": LOOP_DELAY_MS if mode == "spiking" else 0.0}
 
     # -- Gymnasium view: nothing to see, nothing to do ---------------------
     def reset(self, *, seed=None, options=None):
