@@ -33,7 +33,7 @@ def test_rest_holds_every_input_quiet_and_measures_the_stn_and_gpe_spectrum(tmp_
 def test_dopamine_loss_brings_out_a_beta_rhythm_in_the_stn_and_gpe_at_rest():
     # spiking mode: the STN <-> GPe loop has conduction delays; losing 80% of the SNc doubles its coupling
     def spectrum(lesions):
-        res = run("rest", mode="spiking", n_trials=3, seed=2, progress=False, lesions=lesions)
+        res = run("rest", mode="spiking", n_trials=3, seed=2, progress=False, lesions=lesions)  # 5.5 s analysed
         return res.summary
 
     healthy = spectrum([])
