@@ -144,16 +144,15 @@ def receptor_slope(graph: CircuitGraph, target: str) -> float:
     return ((normal + k) / (max(level, 0.0) + k)) ** 2
 
 
-def dopamine_scaling(graph: CircuitGraph, projection: str) -> float:
-    """The factor on ``projection``'s weight at its target's resting dopamine level: 1 in an intact circuit.
+def dopamine_scaling(graph: CircuitGraph, target: str, attrs: dict) -> float:
+    """The factor on a projection's weight at its ``target``'s resting dopamine level: 1 in an intact circuit.
 
     ``weight x (1 + dopamine_scaling x the fraction of normal dopamine lost)``:
     a positive scaling strengthens the projection as dopamine is lost (GPe ->
     STN, STN -> GPe; Holgado, Terry & Bogacz 2010), a negative one weakens it.
     Dopamine above normal leaves it as it is.
     """
-    _, target, _ = graph._edge(projection)
-    kappa = graph.projection(projection)["params"]["dopamine_scaling"]
+    kappa = attrs["params"]["dopamine_scaling"]
     rest = resting_dopamine(graph, target)
     if rest is None or not kappa:
         return 1.0
@@ -200,7 +199,7 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
         currents += neurons.input_current(var, mode, pooled)
         namespace[f"tau_{var}"] = attrs["params"]["tau_ms"] * b2.ms
         namespace[f"gain_{var}"] = attrs["params"]["weight"] if pooled else 1.0
-        scale = dopamine_scaling(graph, name)
+        scale = dopamine_scaling(graph, region, attrs)
         factor = "" if scale == 1.0 else f"{scale!r} * "  # an intact circuit keeps its code
         if attrs["sign"] == "excitatory":
             terms.append(f"+ {factor}{var}")
@@ -346,7 +345,7 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             model += extra
             on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
             on_post = post_code
-            _, da_source, release = graph.dopamine_projection(target)
+            release_name, da_source, release = graph.dopamine_projection(target)
             release = dict(release["params"])
             # the set point: what the DA cells' firing releases at rest (a drug's share cancels)
             tonic = release["weight"] * resting_drive(graph, da_source)
@@ -361,7 +360,7 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
                       burst_gain=release["burst_gain"], dip_gain=release["dip_gain"])
             if release["drug_hz"]:
                 if "drug" not in timed:
-                    raise ConfigError(f"circuit.{graph.dopamine_projection(target)[0]}.drug_hz: the circuit has a "
+                    raise ConfigError(f"circuit.{release_name}.drug_hz: the circuit has a "
                                       "drug action but this task delivers no drug (pavlovian with task.drug=true "
                                       "does)")
                 ns.update(drug=release["drug_hz"] * b2.Hz, sig_drug=timed["drug"])

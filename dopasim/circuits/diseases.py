@@ -3,7 +3,8 @@
 A disease is data, not a code path: ``lesions`` is a list of records that
 :func:`dopasim.circuits.lesions.apply` replays on any circuit. A record whose
 region or projection a circuit lacks (the SNc of the Pavlovian critic) is
-skipped and reported; a disease none of whose records apply is an error.
+skipped (run.json lists the records applied); a disease none of whose records
+apply is an error.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ DISEASES = {d.name: d for d in (
             [{"transform": "dopamine_noise", "region": "vta", "noise_hz": 20.0},
              {"transform": "dopamine_noise", "region": "snc", "noise_hz": 20.0},
              {"transform": "tonic_dopamine", "source": "vta", "change_hz": 1.0},
-             {"transform": "tonic_dopamine", "source": "snc", "change_hz": LDOPA_HZ}]),
+             {"transform": "tonic_dopamine", "source": "snc", "change_hz": 1.0}]),
     Disease("huntington", "half of the D2 (indirect pathway) striatal cells lost",
             "Albin, Young & Penney 1989; Reiner et al. 1988",
             [{"transform": "kill_cells", "region": "striatum_d2", "fraction": 0.5}]),

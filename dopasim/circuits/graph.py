@@ -44,8 +44,9 @@ PROJECTION_PARAMS = {
 
 #: how the dopamine a projection releases reaches its target (dopamine projections only). Bursts and dips
 #: are counted from what the cells release at rest (weight x resting rate), so cell loss scales them alike;
-#: the resting level (with ``tonic_hz``) sets the receptors' operating point and the target's excitability
-#: (see :func:`dopasim.circuits.compiler.receptor_slope` and :func:`~dopasim.circuits.compiler.excitability`)
+#: the resting level (with ``tonic_hz``) sets the receptors' operating point and the ``dopamine_scaling`` of
+#: the target's inputs (see :func:`dopasim.circuits.compiler.receptor_slope` and
+#: :func:`~dopasim.circuits.compiler.dopamine_scaling`)
 DOPAMINE_PARAMS = {
     "burst_gain": Param(1.0, "gain on dopamine above the resting level (bursts) in plasticity", low=0.0,
                         high=100.0),

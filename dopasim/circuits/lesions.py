@@ -118,7 +118,7 @@ def tonic_dopamine(graph: CircuitGraph, source: str, change_hz: float) -> Circui
     projection. The resting level moves, not the bursts and dips: at a raised
     level the high-affinity D2 receptors are nearly full and hardly register a
     dip, which is how L-DOPA masks the dips that teach avoidance (Frank,
-    Seeberger & O'Reilly 2004), and D1 cells grow more excitable, D2 cells less.
+    Seeberger & O'Reilly 2004).
     """
     change_hz = _number("tonic_dopamine", "change_hz", change_hz)
     out = _record(graph, "tonic_dopamine", source=source, change_hz=change_hz)

@@ -12,11 +12,8 @@ learns from better-than-expected and NoGo from worse-than-expected outcomes
 (Shen et al. 2008; Frank 2005).
 
 The resting dopamine level sets how strongly their receptors register a burst
-or a dip (occupancy near the resting level: ``RECEPTOR_AFFINITY_HZ``) and,
-through a projection's ``dopamine_scaling``, how strongly an input drives
-them (D1 cells more, D2 cells less with more dopamine; Gurney, Prescott &
-Redgrave 2001; Surmeier et al. 2007). Both are 1 in an intact circuit and move
-only when a lesion or a drug moves the resting level.
+or a dip (occupancy near the resting level: ``RECEPTOR_AFFINITY_HZ``): 1 in an
+intact circuit, moved only when a lesion or a drug moves the resting level.
 """
 
 from dopasim.circuits.regions import RegionType, population_params
