@@ -135,7 +135,7 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
 
 
 def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_trials: int | None = None,
-        seed: int = 1, sets: dict[str, str] | None = None, progress: bool = True, build_dir=None,
+        seed: int = 1, sets: dict[str, str] | None = None, progress: bool = True, build_root=None,
         disease: str | None = None, lesions: list[dict] | None = None) -> Results:
     """Simulate ``task`` on ``circuit`` and compare with the reference learner.
 
@@ -153,13 +153,13 @@ def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_tria
     rng = np.random.default_rng(seed)
     if hasattr(the_task, "program"):
         table, rec = _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision,
-                                      progress, build_dir)
+                                      progress, build_root)
         learner = reference["learner"]
     else:
         trials = the_task.trials(n_trials, rng)
         signals = the_task.signals(trials)
         rec = simulate(graph, mode, signals, signal_dt=0.001, duration=n_trials * the_task.duration,
-                       seed=seed, progress=progress, build_dir=build_dir, trial_s=the_task.duration)
+                       seed=seed, progress=progress, build_root=build_root, trial_s=the_task.duration)
         table = dict(trials)
         table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
         step_ms = graph.region("cortex")["params"]["element_ms"] if "cortex" in graph.regions() else None
@@ -178,12 +178,12 @@ def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_tria
     return Results(the_task, graph, mode, seed, table, summary, rec, config)
 
 
-def _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision, progress, build_dir):
+def _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision, progress, build_root):
     """A closed-loop session: the task's logic runs inside the simulation; then the reference plays."""
     draws = the_task.draws(n_trials, rng)
     program = the_task.program(draws, n_trials)
     rec = simulate(graph, mode, {}, signal_dt=0.001, duration=program.n_trials * program.trial_s, seed=seed,
-                   progress=progress, build_dir=build_dir, trial_s=program.trial_s, program=program,
+                   progress=progress, build_root=build_root, trial_s=program.trial_s, program=program,
                    decision=decision)
     table = the_task.table(rec.events, draws)
     table.update(the_task.measure(rec, table))

@@ -113,30 +113,30 @@ def check(study: Study) -> None:
         raise ConfigError(f"study seed {study.seed} gives two subjects the same seed; choose another --seed")
 
 
-_BUILD_DIR = None
+_BUILD_ROOT = None
 _SLOT_LOCK = None
 
 
-def _worker_build_dir(mode: str) -> Path:
-    """A build directory of this worker's own, kept across studies so its compiled code is reused.
+def _worker_build_root() -> Path:
+    """A build root of this worker's own, kept across studies so its compiled code is reused.
 
     Workers take the first free numbered slot (a lock held for the life of the
-    process); slot 0 is the directory single runs use, whose cache it shares.
+    process); slot 0 is the root single runs use, whose cache it shares.
     """
-    from dopasim.circuits.compiler import default_build_dir
+    from dopasim.circuits.compiler import default_build_root
 
     global _SLOT_LOCK
-    base = default_build_dir(mode)
-    base.parent.mkdir(parents=True, exist_ok=True)
+    base = default_build_root()
+    base.mkdir(parents=True, exist_ok=True)
     for slot in range(256):
-        lock = open(f"{base}-worker{slot}.slot", "w")
+        lock = open(base / f"worker{slot}.slot", "w")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             lock.close()
             continue
         _SLOT_LOCK = lock
-        return base if slot == 0 else Path(f"{base}-worker{slot}")
+        return base if slot == 0 else base / f"worker{slot}"
     return Path(tempfile.mkdtemp(prefix="dopasim-build-"))
 
 
@@ -144,11 +144,11 @@ def _run_subject(study: Study, group: Group, subject: int, seed: int, folder: Pa
     """One subject: a run, its directory written, its row of the table."""
     from dopasim.experiment import run
 
-    global _BUILD_DIR
-    if _BUILD_DIR is None:
-        _BUILD_DIR = _worker_build_dir(study.mode)
+    global _BUILD_ROOT
+    if _BUILD_ROOT is None:
+        _BUILD_ROOT = _worker_build_root()
     res = run(study.task, study.circuit, study.mode, study.trials, seed, study.sets, progress=False,
-              build_dir=_BUILD_DIR, disease=group.disease, lesions=group.lesions)
+              build_root=_BUILD_ROOT, disease=group.disease, lesions=group.lesions)
     res.write(folder, figures=False)
     return {"group": group.name, "disease": group.disease or HEALTHY,
             "lesion_region": group.lesion_region or "", "lesion_fraction": group.lesion_fraction or 0.0,

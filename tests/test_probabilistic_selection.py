@@ -56,6 +56,19 @@ def test_only_the_stimuli_on_offer_are_chosen_and_the_test_gives_no_feedback(ses
     assert during_test < 0.02
 
 
+def test_incorrect_feedback_dips_the_dopamine_cells_as_a_reward_bursts_them():
+    # Frank et al. (2004) told every choice "Correct!" or "Incorrect": task.punishment gives the second
+    res = run("probabilistic_selection", mode="rate", n_trials=30, seed=2, sets={"task.punishment": "1"},
+              progress=False)
+    t = res.trials
+    train = (t["phase"] == "train") & (t["choice"] >= 0)
+    assert set(t["reward"][train]) == {1.0, -1.0}
+    assert np.all(t["reward"][t["phase"] == "test"] == 0)
+    # before the critic has learned what to expect, the punishment input dips the DA cells as a reward bursts them
+    burst, dip = t["da_outcome"][train & (t["reward"] > 0)].mean(), t["da_outcome"][train & (t["reward"] < 0)].mean()
+    assert burst > 0.5 and dip < -0.5 and abs(dip) > 0.5 * burst
+
+
 def test_a_healthy_circuit_learns_from_rewards_and_from_omissions(session):
     d1, d2 = stimulus_weights(session, "cue_d1"), stimulus_weights(session, "cue_d2")
     # Go for A (80% rewarded) above B's (20%), NoGo for B above A's: bursts and dips both taught

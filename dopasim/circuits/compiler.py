@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -433,10 +435,20 @@ def _progress_bar(trial_s: float, counter: tuple[str, int, str] | None = None) -
     """
 
 
-def default_build_dir(mode: str) -> Path:
-    root = os.environ.get("DOPASIM_BUILD_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dopasim")
-    return Path(root) / f"standalone-{mode}"
+def default_build_root() -> Path:
+    """Where compiled code is kept: ``$DOPASIM_BUILD_DIR``, else ``~/.cache/dopasim``."""
+    return Path(os.environ.get("DOPASIM_BUILD_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dopasim"))
+
+
+def build_dir(root: Path, mode: str, circuit: str) -> Path:
+    """One build directory per mode and circuit under ``root``.
+
+    Runs of the same circuit (other seeds, tasks of another shape, lesions)
+    rebuild only the files that changed; runs of another circuit do not
+    overwrite its compiled code.
+    """
+    return Path(root) / ("standalone-" + mode + "-" + re.sub(r"[^\w.-]", "_", circuit))
 
 
 @contextlib.contextmanager
@@ -458,7 +470,7 @@ def _standalone(directory: Path):
 
 
 def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, duration: float,
-             seed: int, progress: bool = True, build_dir: Path | None = None,
+             seed: int, progress: bool = True, build_root: Path | None = None,
              trial_s: float | None = None, program: TaskProgram | None = None,
              decision: dict | None = None) -> Recording:
     """Run ``graph`` at resolution ``mode`` for ``duration`` seconds of the task's signals.
@@ -467,7 +479,8 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     A closed-loop task passes its ``program`` (and the ``decision`` read-out
     parameters); its log of every outcome is ``Recording.events``. One ``seed`` fixes every random draw
     (initial weights, Poisson input, noise). With ``progress``, a bar (in trials
-    of ``trial_s``) is drawn on stderr.
+    of ``trial_s``) is drawn on stderr. Code is compiled under ``build_root``
+    (default :func:`default_build_root`), in the circuit's own directory.
     """
     check_mode(mode)
     graph.validate()
@@ -479,7 +492,10 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     # chance 1/(crossings so far), so the order-dependence Brian2 warns about is the tie-break
     b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
 
-    directory = Path(build_dir) if build_dir else default_build_dir(mode)
+    directory = build_dir(build_root or default_build_root(), mode, graph.name)
+    # the Brian2 objects of an earlier run in this process must be gone, or this run's code objects are
+    # named around theirs (``..._codeobject_1``) and every file of the build directory is compiled again
+    gc.collect()
     with _standalone(directory) as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)

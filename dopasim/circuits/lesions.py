@@ -50,7 +50,6 @@ def remove_region(graph: CircuitGraph, region: str) -> CircuitGraph:
     graph.region(region)  # raises with the valid names if it is not there
     out = _record(graph, "remove_region", region=region)
     out.graph.remove_node(region)
-    out.name = f"{graph.name}-{region}"
     return out
 
 
@@ -59,7 +58,6 @@ def cut_projection(graph: CircuitGraph, projection: str) -> CircuitGraph:
     graph.projection(projection)
     out = _record(graph, "cut_projection", projection=projection)
     out.graph.remove_edge(*out._edge(projection))
-    out.name = f"{graph.name}-{projection}"
     return out
 
 

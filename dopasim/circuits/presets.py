@@ -153,7 +153,8 @@ VALUE_RESTING_HZ = 4.0
 def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
                  critic_stimuli: int = 1, critic_elements: int = CRITIC_ELEMENTS,
                  critic_element_ms: float = 100.0, critic_horizon_s: float | None = None,
-                 stn_baseline_hz: float | None = None, loop_delay_ms: float = 0.0) -> CircuitGraph:
+                 stn_baseline_hz: float | None = None, loop_delay_ms: float = 0.0,
+                 punishment: bool = False) -> CircuitGraph:
     """The basal ganglia actor-critic for ``actions`` choices among ``stimuli`` cues.
 
     ``topology="channel"``: stimulus k stands for action k (choose a stimulus, as in
@@ -179,6 +180,9 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     STN <-> GPe axonal delays (spiking mode) for the resting state (the ``rest``
     task): an STN that fires at rest, as it does in vivo, in a loop that rings
     at beta once dopamine loss has strengthened it (see ``STN_GPE_DOPAMINE_SCALING``).
+    ``punishment``: a punishment input (negative feedback, through the lateral
+    habenula) that inhibits the VTA and SNc as the reward input excites them,
+    for tasks whose outcomes can be negative.
     """
     from dopasim.circuits.lesions import remove_region
 
@@ -214,6 +218,8 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     g.add_region("cortex", "cortex", stimuli=critic_stimuli, n_elements=critic_elements,
                  element_ms=critic_element_ms)
     g.add_region("reward", "reward")
+    if punishment:
+        g.add_region("punishment", "punishment")
     # fast minus slow value is (SLOW - FAST) x dV/dt; weakening the fast route by (SLOW - FAST) / horizon adds -V/horizon
     world = critic_horizon_s is not None
     discount = (SLOW_MS - FAST_MS) / 1000 / critic_horizon_s if world else 0.0
@@ -236,6 +242,9 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
         g.add_projection(f"value_slow{suffix}", "ventral_striatum", da, "inhibitory", weight=1.0, tau_ms=SLOW_MS)
         g.add_projection(f"reward_drive{suffix}", "reward", da, "excitatory", tau_ms=SLOW_MS,
                          weight=REWARD_DRIVE_WORLD if world else REWARD_DRIVE_ACTOR)
+        if punishment:
+            g.add_projection(f"punishment_drive{suffix}", "punishment", da, "inhibitory", tau_ms=SLOW_MS,
+                             weight=REWARD_DRIVE_WORLD if world else REWARD_DRIVE_ACTOR)
     g.add_projection("mesolimbic", "vta", "ventral_striatum", "dopamine", weight=1.0, tau_ms=20.0)
     for region in ("striatum_d1", "striatum_d2"):
         g.add_projection(f"nigrostriatal_{region[-2:]}", "snc", region, "dopamine", weight=1.0, tau_ms=20.0)

@@ -93,7 +93,9 @@ class ChoiceTask(gym.Env):
         p = self.p
         seen = present if critic_present is None else critic_present
         elapsed = "(timestep(t, dt) % TRIAL_STEPS - CUE_STEP) * dt / second"
-        signals = {"salience": f"in_cue * {present}", "reward": "task_reward * in_outcome",
+        # a negative outcome is a punishment: it drives the punishment input, not the reward input
+        signals = {"salience": f"in_cue * {present}", "reward": "(abs(task_reward) + task_reward) / 2 * in_outcome",
+                   "punishment": "(abs(task_reward) - task_reward) / 2 * in_outcome",
                    "choice": "in_cue * int(task_choice == {index})",
                    "cs": f"in_cue * {seen} * {elapsed} - (1 - in_cue * {seen})"}
         return TaskProgram(trial_s=self.duration, cue_s=self.cue, outcome_s=self.outcome,

@@ -18,6 +18,12 @@ follow the outcomes as in Frank 2005). In the test phase nothing about reward is
 presented, neither reward nor the critic's cue, so the DA cells stay at their
 tonic rate and the synapses keep what training left.
 
+Frank et al. told every training choice "Correct!" or "Incorrect". With
+``punishment`` > 0 an unrewarded choice earns ``-punishment`` (the ``reward``
+column), delivered through the circuit's punishment input, which dips the DA
+cells as a reward bursts them; by default (0) it earns nothing and only the
+absence of the expected reward dips them.
+
 Trial table columns beyond the shared ones (:mod:`dopasim.tasks.choice`):
 ``phase`` (train, test), ``block`` (training block, -1 in the test),
 ``stim_a``/``stim_b`` and ``pair`` (e.g. AB; ``stimulus`` is the pair's index:
@@ -51,6 +57,9 @@ class ProbabilisticSelection(ChoiceTask):
         "block_trials": Param(60, "training trials per block (the criterion is checked after each)", low=3,
                               high=10_000),
         "test_repeats": Param(6, "presentations of each pair in the test phase", low=1, high=100),
+        "punishment": Param(0.0, "magnitude of the negative feedback (\"Incorrect\") for an unrewarded choice in "
+                                 "training, through the circuit's punishment input; 0: only the reward's absence",
+                            low=0.0, high=10.0),
         **TIMING_PARAMS,
     }
     default_trials = 360
@@ -106,12 +115,18 @@ class ProbabilisticSelection(ChoiceTask):
         luck = self.np_random.random() if self._luck is None else self._luck
         # a stimulus not on offer cannot be chosen: it earns nothing
         chosen = action in self.pairs[self._pair]
-        reward = float(chosen and self._feedback and luck < self.probs[action])
+        reward = 0.0
+        if chosen and self._feedback:
+            reward = 1.0 if luck < self.probs[action] else -self.p["punishment"]
         return self._pair, reward, True, False, {"offered": self.pairs[self._pair]}
 
     # -- the circuit's session -----------------------------------------------
     def circuit_shape(self, mode: str | None = None) -> dict:
-        return {**super().circuit_shape(), "critic_stimuli": 1}
+        return {**super().circuit_shape(), "critic_stimuli": 1, "punishment": self.p["punishment"] > 0}
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return ChoiceTask.needs + (("punishment",) if self.p["punishment"] > 0 else ())
 
     def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """Training pair order (each pair equally often per block), test pair order, luck per trial."""
@@ -154,7 +169,8 @@ class ProbabilisticSelection(ChoiceTask):
             "p_a = p_stim(t, stim_a)\n"
             "p_b = p_stim(t, stim_b)\n"
             "u = luck(t)\n"
-            "reward = training * valid * int(u < p_chosen)\n"
+            "won = int(u < p_chosen)\n"
+            f"reward = training * valid * (won - (1 - won) * {float(self.p['punishment'])!r})\n"
             "correct = valid * int(p_chosen >= p_a) * int(p_chosen >= p_b)\n" + count +
             "train_count += training\n"
             "test_count += 1 - training\n")

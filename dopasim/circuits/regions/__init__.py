@@ -74,8 +74,8 @@ class RegionType:
 
 
 from dopasim.circuits.regions import (  # noqa: E402
-    cortex, gpe, gpi, motor, reward, salience, snc, stn, striatum, thalamus, vta)
+    cortex, gpe, gpi, motor, punishment, reward, salience, snc, stn, striatum, thalamus, vta)
 
 REGIONS: dict[str, RegionType] = {r.name: r for r in (
-    cortex.REGION, reward.REGION, salience.REGION, striatum.REGION, vta.REGION,
+    cortex.REGION, reward.REGION, punishment.REGION, salience.REGION, striatum.REGION, vta.REGION,
     gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION, snc.REGION, motor.REGION)}
