@@ -45,9 +45,8 @@ def test_most_salient_channel_wins(mode):
     assert max(thal[0], thal[2]) < thal_rest.mean()  # the losers are held down harder than at rest
 
 
-# both lesions in rate mode; in spiking mode one of them (each is a new network to compile)
-@pytest.mark.parametrize("mode, lesions", [("rate", ("remove_region", "cut_projection")),
-                                           ("spiking", ("cut_projection",))])
+# rate mode: each lesion is a network to compile again (spiking lesions: tests/test_rest.py)
+@pytest.mark.parametrize("mode, lesions", [("rate", ("remove_region", "cut_projection"))])
 def test_removing_the_gpi_input_disinhibits_every_channel(mode, lesions):
     intact = make_circuit("selection")
     rest, _ = healthy(mode)("thalamus")
