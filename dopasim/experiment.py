@@ -59,6 +59,12 @@ class Results:
                 writer = csv.DictWriter(f, fieldnames=list(self.trials))
                 writer.writeheader()
                 writer.writerows(self.trial_rows())
+            for filename, columns in (self.task.extra_tables(self.trials) if hasattr(self.task, "extra_tables")
+                                      else {}).items():
+                with open(tmp / filename, "w", newline="") as f:
+                    writer = csv.writer(f)
+                    writer.writerow(list(columns))
+                    writer.writerows(zip(*(map(_plain, col) for col in columns.values())))
             if figures:
                 plots.write_figures(self, tmp / "figures")
         return Path(out)

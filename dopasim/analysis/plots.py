@@ -421,6 +421,50 @@ def write_figures(res, folder: Path) -> None:
     dopamine_transfer(res, folder / "dopamine_transfer.png")
     value(res, folder / "value.png")
     da_vs_td(res, folder / "da_vs_td.png")
+    if hasattr(res.task, "neurons"):
+        distributional(res, folder / "distributional.png")
+
+
+def distributional(res, path):
+    """Each DA channel's US response against magnitude, reversal point against asymmetry, decoded distribution."""
+    from dopasim.analysis.distributional import decode
+
+    tr, task = res.trials, res.task
+    late = (tr["trial"] >= len(tr["trial"]) // 2) & (tr["omitted"] == 0)
+    rows = task.neurons(tr)
+    columns = sorted(c for c in tr if c.startswith("da_us_ch"))
+    colours = plt.cm.coolwarm(np.linspace(0, 1, len(columns)))
+    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(14, 4))
+    for c, colour in zip(columns, colours):
+        means = [tr[c][late & (tr["magnitude"] == m)].mean() for m in task.magnitudes]
+        ax1.plot(task.magnitudes, means, "o-", color=colour, ms=3, lw=1)
+    ax1.axhline(0, color="k", lw=0.8)
+    ax1.set_xlabel("reward magnitude")
+    ax1.set_ylabel("DA response at the US (Hz)")
+    ax1.set_title("each DA channel (blue: pessimistic, red: optimistic)", fontsize=10)
+    ax2.scatter(rows["asymmetry"], rows["reversal_point"], c=colours, edgecolor="k", label="circuit (measured)")
+    if "ref_reversal_point" in rows:
+        ax2.plot(rows["ref_asymmetry"], rows["ref_reversal_point"], "k--", lw=1, label="expectile TD (reference)")
+    r = res.summary.get("asymmetry_reversal_corr")
+    ax2.set_xlabel("asymmetry  a+ / (a+ + a-)")
+    ax2.set_ylabel("reversal point (magnitude)")
+    ax2.set_title("reversal points rise with asymmetry: r = " + ("n/a" if r is None else f"{r:.2f}"), fontsize=10)
+    _legend(ax2)
+    ok = np.isfinite(rows["asymmetry"]) & np.isfinite(rows["reversal_point"])
+    width = np.ptp(task.magnitudes) / 20 or 0.05
+    ax3.bar(task.magnitudes, task.probs, width=width, color="#999999", label="true distribution")
+    if ok.sum() >= 2:
+        decoded = decode(rows["asymmetry"][ok], rows["reversal_point"][ok])
+        bins = np.arange(decoded.min(), decoded.max() + width, width)
+        ax3.hist(decoded, bins=bins, weights=np.full(len(decoded), 1 / len(decoded)), color="#c44e52",
+                 alpha=0.6, label="decoded from DA")
+    ax3.set_xlabel("reward magnitude")
+    ax3.set_ylabel("probability")
+    ax3.set_title("reward distribution decoded from the DA population", fontsize=10)
+    _legend(ax3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def _measure_grid(n: int, width: float, height: float):

@@ -32,6 +32,7 @@ from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.loop import TaskLoop, TaskProgram, expand, task_names
 from dopasim.circuits.regions import REGIONS
 from dopasim.circuits.regions.striatum import RECEPTOR_AFFINITY_HZ
+from dopasim.circuits.regions.vta import asymmetries
 from dopasim.models import neurons
 from dopasim.models.plasticity import PLASTICITY_DT_MS, three_factor_equations, weight_update
 from dopasim.params import ConfigError
@@ -191,7 +192,7 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
     import brian2 as b2
 
     namespace = {"tau": params["tau_ms"] * b2.ms, "max_rate": params["max_rate_hz"] * b2.Hz}
-    terms = [f"{params['baseline_hz']}*Hz"]
+    terms, synaptic = [f"{params['baseline_hz']}*Hz"], []
     currents = ""
     for name, _, attrs in graph.incoming(region):
         if not _simulated(graph, region, attrs):
@@ -204,9 +205,16 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
         scale = dopamine_scaling(graph, region, attrs)
         factor = "" if scale == 1.0 else f"{scale!r} * "  # an intact circuit keeps its code
         if attrs["sign"] == "excitatory":
-            terms.append(f"+ {factor}{var}")
+            synaptic.append(f"+ {factor}{var}")
         elif attrs["sign"] == "inhibitory":
-            terms.append(f"- {factor}{var}")
+            synaptic.append(f"- {factor}{var}")
+    if params.get("asymmetry_spread", 0.0) > 0 and synaptic:
+        # distributional dopamine: the net input scaled by 2 tau above zero and 2 (1 - tau) below (per cell)
+        terms.append("+ net_input * (gain_positive * int(net_input > 0*Hz) + gain_negative * int(net_input <= 0*Hz))")
+        currents += (f"net_input = 0*Hz {' '.join(synaptic)} : Hz\n"
+                     "gain_positive : 1 (constant)\ngain_negative : 1 (constant)\n")
+    else:
+        terms += synaptic
     if params["noise_hz"] > 0:  # only then, so noiseless circuits keep their code
         terms.append("+ noise")
         currents += neurons.DRIVE_NOISE
@@ -301,6 +309,10 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
                 group = b2.NeuronGroup(n, eqs, threshold=neurons.LIF_THRESHOLD, reset=neurons.LIF_RESET,
                                        refractory=neurons.REFRACTORY, method="euler", namespace=ns, name=region)
                 group.v = "V_REST + rand() * (V_THRESHOLD - V_REST)"
+        if params.get("asymmetry_spread", 0.0) > 0 and "net_input" in group.variables:
+            taus = np.repeat(asymmetries(params["asymmetry_spread"], graph.channels(region)),
+                             n // graph.channels(region))
+            group.gain_positive, group.gain_negative = 2 * taus, 2 * (1 - taus)
         groups[region] = group
         if mode == "spiking":
             monitors[f"spikes_{region}"] = b2.SpikeMonitor(group, name=f"spikes_{region}")

@@ -62,6 +62,31 @@ def critic() -> CircuitGraph:
     return g
 
 
+#: distributional critic: value channels, each with DA cells of its own asymmetry (tau from 0.1 to 0.9)
+VALUE_CHANNELS = 20
+ASYMMETRY_SPREAD = 0.8
+
+
+def distributional(channels: int = VALUE_CHANNELS, asymmetry_spread: float = ASYMMETRY_SPREAD) -> CircuitGraph:
+    """The critic split into ``channels`` value channels, each paired with its own DA cells.
+
+    Every channel's ventral striatal cells learn the cue's value from all of the
+    cortex, but only from their own channel's dopamine, and send value back only
+    to it; the DA cells of channel c scale positive errors by ``2 tau_c`` and
+    negative ones by ``2 (1 - tau_c)`` (see :mod:`dopasim.circuits.regions.vta`).
+    So channel c learns the ``tau_c``-expectile of the reward: the population
+    codes the reward's distribution (Dabney et al. 2020; Rowland et al. 2019).
+    """
+    g = critic()
+    g.name = "distributional"
+    for region in ("ventral_striatum", "vta"):
+        g.set(f"{region}.channels", channels)
+    g.set("vta.asymmetry_spread", asymmetry_spread)
+    for projection in ("value_fast", "value_slow", "mesolimbic"):
+        g.set(f"{projection}.topology", "channel")
+    return g
+
+
 #: Gurney, Prescott & Redgrave (2001): weights of the selection circuit
 W_STN_DIFFUSE = 0.9  # wp: STN -> GPe, GPi, summed over channels
 W_GPE_GPI = 0.3  # we
@@ -264,6 +289,8 @@ PRESETS = {
     "actor_critic": (actor_critic, "basal ganglia actor-critic: cue -> D1/D2 actor learning from SNc, "
                      "ventral striatum critic, VTA RPE (default for choice tasks)"),
     "critic": (critic, "Pavlovian critic: cortex (serial compound) -> ventral striatum value -> VTA RPE"),
+    "distributional": (distributional, "critic with value channels, each trained by DA cells of its own "
+                       "asymmetry: expectiles of the reward distribution (Dabney et al. 2020)"),
     "selection": (selection, "action selection: D1/D2 striatum, GPe, STN, GPi, thalamus "
                   "(Gurney, Prescott & Redgrave 2001)"),
 }

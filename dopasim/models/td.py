@@ -29,6 +29,10 @@ class TDLambda:
     frozen : iterable of int
         States whose value is held at 0 (states with no features, such as the
         inter-trial interval before an unpredictable CS).
+    tau : float
+        Asymmetry: positive errors are weighted by ``2 tau``, negative ones by
+        ``2 (1 - tau)``, so values settle at the ``tau``-expectile of the
+        return (expectile TD; Rowland et al. 2019). 0.5: plain TD.
 
     Examples
     --------
@@ -40,9 +44,9 @@ class TDLambda:
     """
 
     def __init__(self, n_states: int, alpha: float = 0.02, lam: float = 0.8, gamma: float = 1.0,
-                 frozen=()):
+                 frozen=(), tau: float = 0.5):
         self.values = np.zeros(n_states)
-        self.alpha, self.lam, self.gamma = alpha, lam, gamma
+        self.alpha, self.lam, self.gamma, self.tau = alpha, lam, gamma, tau
         self.learns = np.ones(n_states, dtype=bool)
         self.learns[list(frozen)] = False
 
@@ -62,7 +66,8 @@ class TDLambda:
             errors[k] = r + self.gamma * v_next - self.values[s]
             trace *= self.gamma * self.lam
             trace[s] += 1.0
-            self.values += self.alpha * errors[k] * trace * self.learns
+            scaled = errors[k] * 2 * (self.tau if errors[k] > 0 else 1 - self.tau)
+            self.values += self.alpha * scaled * trace * self.learns
         return errors
 
 

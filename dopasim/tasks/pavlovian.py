@@ -139,7 +139,7 @@ class Pavlovian(gym.Env):
         n = len(trials["trial"])
         reward = (us_on[None, :] * trials["reward"][:, None]).ravel()
         # a drug acts for far longer than a reward volley: here until the end of the trial
-        acting = (t_in >= self.us - 1e-9)[None, :] * (trials["reward"][:, None] > 0) * float(self.p["drug"])
+        acting = (t_in >= self.us - 1e-9)[None, :] * (trials["reward"][:, None] > 0) * float(self.p.get("drug", False))
         return {"cs": np.tile(since_cs, n), "reward": reward, "drug": acting.ravel()}
 
     def measure(self, rec, trials: dict[str, np.ndarray], dopamine: str, value: str) -> dict[str, np.ndarray]:
@@ -167,7 +167,7 @@ class Pavlovian(gym.Env):
         is the time before the CS (no stimulus, value held at 0); states 1..n are
         the CS steps; the reward arrives on leaving state n.
         """
-        env = Pavlovian(**{**self.p, "step_ms": step_ms})
+        env = type(self)(**{**self.p, "step_ms": step_ms})
         n = env.n_steps
         td = TDLambda(n + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0])
         td_cs, td_us, v_us = [], [], []

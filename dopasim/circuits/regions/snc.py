@@ -6,11 +6,12 @@ the actor learns from the critic's error, as in the actor-critic of Barto (1995)
 and Joel, Niv & Ruppin (2002). Parkinson's disease is the loss of these cells.
 """
 
-from dopasim.circuits.regions import RegionType, population_params
+from dopasim.circuits.regions import RegionType
+from dopasim.circuits.regions.vta import DOPAMINE_PARAMS
 
 REGION = RegionType(
     name="snc",
     kind="dopamine",
     summary="nigrostriatal dopamine neurons; the RPE that trains the dorsal striatum",
-    params=population_params(size=100, tau_ms=20.0, baseline_hz=5.0),
+    params=DOPAMINE_PARAMS,
 )

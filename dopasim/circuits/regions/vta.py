@@ -7,13 +7,35 @@ inhibition (striosomal GABA-B). Fast value minus slow value approximates
 dV/dt, so the drive is r(t) + dV/dt, a continuous-time TD error (Houk, Adams &
 Barto 1995; Schultz, Dayan & Montague 1997; Doya 2000). The deviation of their
 rate from the tonic baseline is the dopamine signal that gates plasticity.
+
+``asymmetry_spread`` > 0 makes the channels' cells scale positive and negative
+errors differently (Dabney et al. 2020): channel c of K has the asymmetry
+``tau_c = 0.5 + spread * (c / (K - 1) - 0.5)`` and multiplies the net input
+(all synaptic drive, the tonic baseline aside) by ``2 tau_c`` above zero and
+``2 (1 - tau_c)`` below. A value channel trained by such a cell's dopamine
+settles at the ``tau_c``-expectile of the rewards, so optimistic cells
+(``tau_c`` > 0.5) pair with high values: the population codes the distribution.
 """
 
 from dopasim.circuits.regions import RegionType, population_params
+from dopasim.params import Param
+
+DOPAMINE_PARAMS = {
+    **population_params(size=100, tau_ms=20.0, baseline_hz=5.0),
+    "asymmetry_spread": Param(0.0, "range of the channels' asymmetries tau (positive vs negative error "
+                                   "scaling), centred on 0.5; 0: every cell symmetric", low=0.0, high=0.98),
+}
+
+
+def asymmetries(spread: float, channels: int) -> list[float]:
+    """``tau`` of each channel: evenly spaced over ``0.5 +- spread / 2`` (all 0.5 for one channel)."""
+    if channels == 1:
+        return [0.5]
+    return [0.5 + spread * (c / (channels - 1) - 0.5) for c in range(channels)]
 
 REGION = RegionType(
     name="vta",
     kind="dopamine",
     summary="dopamine neurons; burst/pause around a tonic rate = reward prediction error",
-    params=population_params(size=100, tau_ms=20.0, baseline_hz=5.0),
+    params=DOPAMINE_PARAMS,
 )
