@@ -4,7 +4,13 @@ each training its own value channel, code the reward distribution in their rever
 import numpy as np
 import pytest
 
-from dopasim.analysis.distributional import asymmetry, decode, expectile, modes, reversal_point
+from dopasim.analysis.distributional import (
+    asymmetry,
+    decode,
+    expectile,
+    modes,
+    reversal_point,
+)
 from dopasim.experiment import run
 from dopasim.models.td import TDLambda
 
