@@ -1,4 +1,4 @@
-"""Abstract reference learners for choice tasks: Q-learning and a tabular actor-critic.
+"""Abstract reference learners for choice tasks: Q-learning, a tabular actor-critic, model-based, hybrid.
 
 Both choose by softmax over their action preferences with inverse temperature
 ``beta`` and learn from the TD error ``delta = r + gamma * V(s') - V(s)``
@@ -19,7 +19,7 @@ import numpy as np
 
 from dopasim.params import Param
 
-LEARNERS = ("actor_critic", "q_learning")
+LEARNERS = ("actor_critic", "q_learning", "model_based", "hybrid")
 
 REFERENCE_PARAMS = {
     "learner": Param("actor_critic", "reference learner", choices=LEARNERS),
@@ -27,6 +27,10 @@ REFERENCE_PARAMS = {
     "alpha_actor": Param(0.1, "learning rate of the actor's preferences", low=0.0, high=1.0),
     "beta": Param(5.0, "softmax inverse temperature", low=0.0, high=1000.0),
     "gamma": Param(0.9, "discount per decision", low=0.0, high=1.0),
+    "lam": Param(0.6, "hybrid: eligibility of the previous step within an episode (lambda)", low=0.0, high=1.0),
+    "eta": Param(0.2, "model_based, hybrid: learning rate of the transition model", low=0.0, high=1.0),
+    "model_based_weight": Param(0.5, "hybrid: weight of the model-based values in the choice", low=0.0,
+                                high=1.0),
 }
 
 
@@ -71,5 +75,70 @@ class ActorCritic:
         return float(delta)
 
 
+class ModelBased:
+    """Model-based control (Daw et al. 2011): a learned model, planned over by value iteration.
+
+    The transition model moves toward each observed outcome by a state
+    prediction error (``eta``; Glascher et al. 2010), with the end of the
+    episode as one more outcome; the immediate reward of each state and action
+    by a reward prediction error (``alpha``). Values are recomputed from the
+    model after every step: ``Q(s, a) = R(s, a) + gamma sum_s' T(s, a, s') max Q(s', .)``.
+    """
+
+    def __init__(self, n_states: int, n_actions: int, alpha: float, beta: float, gamma: float, eta: float,
+                 **_):
+        self.transitions = np.full((n_states, n_actions, n_states + 1), 1.0 / (n_states + 1))
+        self.rewards = np.zeros((n_states, n_actions))
+        self.q = np.zeros((n_states, n_actions))
+        self.alpha, self.beta, self.gamma, self.eta = alpha, beta, gamma, eta
+
+    def choose(self, state: int, rng: np.random.Generator, allowed=None) -> int:
+        return softmax_choice(self.q[state], self.beta, rng, allowed)
+
+    def plan(self, sweeps: int = 50) -> None:
+        n_states = self.q.shape[0]
+        for _ in range(sweeps):
+            self.q = self.rewards + self.gamma * self.transitions[:, :, :n_states] @ self.q.max(axis=1)
+
+    def learn(self, state: int, action: int, reward: float, next_state: int, done: bool) -> float:
+        outcome = np.zeros(self.transitions.shape[2])
+        outcome[-1 if done else next_state] = 1.0
+        self.transitions[state, action] += self.eta * (outcome - self.transitions[state, action])
+        delta = reward - self.rewards[state, action]
+        self.rewards[state, action] += self.alpha * delta
+        self.plan()
+        return float(delta)
+
+
+class Hybrid:
+    """Daw et al. (2011): choices by ``w Q_MB + (1 - w) Q_MF``, ``w = model_based_weight``.
+
+    Q_MF is Q-learning whose error also updates the previous step of the
+    episode by ``lam`` (so a second-stage reward reaches the first-stage
+    choice, as in SARSA(lambda)); Q_MB is :class:`ModelBased`.
+    """
+
+    def __init__(self, n_states: int, n_actions: int, alpha: float, beta: float, gamma: float, eta: float,
+                 lam: float, model_based_weight: float, **_):
+        self.model = ModelBased(n_states, n_actions, alpha=alpha, beta=beta, gamma=gamma, eta=eta)
+        self.q_mf = np.zeros((n_states, n_actions))
+        self.alpha, self.beta, self.gamma, self.lam, self.w = alpha, beta, gamma, lam, model_based_weight
+        self.previous = None
+
+    def choose(self, state: int, rng: np.random.Generator, allowed=None) -> int:
+        return softmax_choice(self.w * self.model.q[state] + (1 - self.w) * self.q_mf[state], self.beta, rng,
+                              allowed)
+
+    def learn(self, state: int, action: int, reward: float, next_state: int, done: bool) -> float:
+        self.model.learn(state, action, reward, next_state, done)
+        delta = reward + (0.0 if done else self.gamma * self.q_mf[next_state].max()) - self.q_mf[state, action]
+        self.q_mf[state, action] += self.alpha * delta
+        if self.previous is not None:
+            self.q_mf[self.previous] += self.alpha * self.lam * delta
+        self.previous = None if done else (state, action)
+        return float(delta)
+
+
 def make_learner(n_states: int, n_actions: int, learner: str, **params):
-    return {"q_learning": QLearning, "actor_critic": ActorCritic}[learner](n_states, n_actions, **params)
+    kinds = {"q_learning": QLearning, "actor_critic": ActorCritic, "model_based": ModelBased, "hybrid": Hybrid}
+    return kinds[learner](n_states, n_actions, **params)

@@ -165,14 +165,20 @@ class EpisodicTask(ChoiceTask):
         starts = np.array([self.start_state(rng) for _ in range(n_trials)])
         return {"start": starts, "luck": rng.random((n_trials, self.max_steps))}
 
-    def world_tables(self) -> tuple[dict[str, np.ndarray], int]:
-        """``P`` as tables indexed ``[state, action, k]`` (k: the K possible outcomes), and K."""
-        k_max = max(len(self.P[s][a]) for s in range(self.n_states) for a in range(self.n_actions))
+    def episode_worlds(self, draws: dict) -> list[dict]:
+        """The world of each episode, in Gymnasium's ``P`` format: one ``P`` for all (a world that drifts gives
+        one per episode, indexed by episode in the generated code)."""
+        return [self.P]
+
+    def world_tables(self, world: dict | None = None) -> tuple[dict[str, np.ndarray], int]:
+        """``world`` (default ``P``) as tables indexed ``[state, action, k]`` (k: the K possible outcomes), and K."""
+        world = self.P if world is None else world
+        k_max = max(len(world[s][a]) for s in range(self.n_states) for a in range(self.n_actions))
         shape = (self.n_states, self.n_actions, k_max)
         cumulative, nxt, reward, terminal = np.ones(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
         for s in range(self.n_states):
             for a in range(self.n_actions):
-                options = self.P[s][a]
+                options = world[s][a]
                 cum = np.cumsum([p for p, *_ in options])
                 for k in range(k_max):
                     _, s2, r, done = options[min(k, len(options) - 1)]
@@ -182,19 +188,22 @@ class EpisodicTask(ChoiceTask):
                 "world_terminal": terminal}, k_max
 
     def program(self, draws: dict, n_trials: int):
-        tables, k_max = self.world_tables()
-        tables = {name: values.reshape(1, -1) for name, values in tables.items()}
+        worlds = [self.world_tables(world) for world in self.episode_worlds(draws)]
+        k_max = worlds[0][1]
+        # one row per episode (a fixed world has one row, which the lookups past it keep reading)
+        tables = {name: np.stack([w[0][name].reshape(-1) for w in worlds]) for name in worlds[0][0]}
         tables.update(start_state=draws["start"].astype(float), luck=draws["luck"].reshape(-1))
-        pick = " + ".join(f"int(u >= world_cumulative(t, base + {k}))" for k in range(k_max - 1)) or "0"
+        pick = " + ".join(f"int(u >= world_cumulative(world_row, base + {k}))" for k in range(k_max - 1)) or "0"
         on_outcome = (
             "playing = int(world_state >= 0)\n"
             "valid = playing * int(choice >= 0)\n"
             "base = ((world_state * playing) * N_ACTIONS + choice * valid) * N_OUTCOMES\n"
             "u = luck((episode * playing * MAX_STEPS + step * playing) * TRIAL_STEPS * dt)\n"
+            "world_row = episode * playing * TRIAL_STEPS * dt\n"
             f"col = base + {pick}\n"
-            "moved_to = int(world_next(t, col) + 0.5)\n"
-            "reward = valid * world_reward(t, col)\n"
-            "done = valid * int(world_terminal(t, col) > 0.5)\n"
+            "moved_to = int(world_next(world_row, col) + 0.5)\n"
+            "reward = valid * world_reward(world_row, col)\n"
+            "done = valid * int(world_terminal(world_row, col) > 0.5)\n"
             "step = (step + 1) * playing\n"
             "timeout = playing * (1 - done) * int(step >= MAX_STEPS)\n"
             "over = int(done + timeout > 0)\n"

@@ -1,0 +1,189 @@
+"""The two-step task (Daw, Gershman, Seymour, Dayan & Dolan 2011).
+
+Each episode has two decisions. In the first stage (state 0) one of two
+actions leads to second-stage state 1 with probability ``common_prob`` (the
+common transition) and to state 2 otherwise (rare); the other action the
+reverse. In the second stage (states 1 and 2) each of two actions is rewarded
+(1) with a probability that drifts from episode to episode: a Gaussian random
+walk of s.d. ``drift_sd`` reflected at ``reward_bounds``. A model-free learner
+repeats a first-stage choice after a reward whatever the transition was; a
+model-based one repeats it after a reward through a common transition and
+switches after a reward through a rare one (it credits the state, not the
+action). The stay probabilities of the first-stage choice by previous reward
+and transition tell them apart.
+
+Everything is drawn from the seed beforehand (the reward walks, one uniform
+number per step) and played inside the simulation; see
+:mod:`dopasim.tasks.episodic` for the session and the trial table. Summary:
+``stay_common_rewarded``, ``stay_rare_rewarded``, ``stay_common_unrewarded``,
+``stay_rare_unrewarded`` (probability of repeating the first-stage choice on
+the next episode), ``mf_index`` (main effect of reward: the mean of the two
+rewarded minus the mean of the two unrewarded) and ``mb_index`` (reward x
+transition interaction: (common rewarded - common unrewarded) - (rare
+rewarded - rare unrewarded), halved), each for the circuit and, with
+``ref_``, for the reference learner on the same draws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dopasim.models.rl import make_learner
+from dopasim.params import ConfigError, Param, resolve
+from dopasim.tasks.episodic import STEP_TIMING_PARAMS, EpisodicTask
+
+FIRST, STATES, ACTIONS = 0, 3, 2
+
+
+def reward_walks(n: int, start: np.ndarray, sd: float, low: float, high: float,
+                 rng: np.random.Generator) -> np.ndarray:
+    """``n`` steps of Gaussian random walks from ``start`` (any shape), reflected at ``low`` and ``high``."""
+    walks = np.empty((n, *np.shape(start)))
+    p = np.array(start, dtype=float)
+    for i in range(n):
+        walks[i] = p
+        p = p + rng.normal(0.0, sd, size=p.shape)
+        p = np.where(p > high, 2 * high - p, p)
+        p = np.where(p < low, 2 * low - p, p)
+    return walks
+
+
+def stay_probabilities(first_choice, second_state, reward) -> dict[str, float | None]:
+    """Stay probabilities of the first-stage choice by the previous episode's reward and transition.
+
+    ``first_choice`` (-1: none), ``second_state`` (1 or 2) and ``reward`` per
+    episode. A transition is common when action a led to state a + 1.
+    """
+    c, s, r = (np.asarray(x) for x in (first_choice, second_state, reward))
+    valid = (c[:-1] >= 0) & (c[1:] >= 0) & (s[:-1] > 0)
+    stay = c[1:] == c[:-1]
+    common = s[:-1] == c[:-1] + 1
+    rewarded = r[:-1] > 0
+    out = {}
+    for name, t_ok, r_ok in (("common_rewarded", common, rewarded), ("rare_rewarded", ~common, rewarded),
+                             ("common_unrewarded", common, ~rewarded), ("rare_unrewarded", ~common, ~rewarded)):
+        sel = valid & t_ok & r_ok
+        out[f"stay_{name}"] = float(stay[sel].mean()) if sel.any() else None
+    if all(v is not None for v in out.values()):
+        cr, rr = out["stay_common_rewarded"], out["stay_rare_rewarded"]
+        cu, ru = out["stay_common_unrewarded"], out["stay_rare_unrewarded"]
+        out["mf_index"] = (cr + rr) / 2 - (cu + ru) / 2
+        out["mb_index"] = ((cr - cu) - (rr - ru)) / 2
+    else:
+        out["mf_index"] = out["mb_index"] = None
+    return out
+
+
+class TwoStep(EpisodicTask):
+    name = "two_step"
+    summary = "Daw 2011 two-step task: stay probabilities, mb_index (reward x transition), mf_index"
+    params = {
+        "common_prob": Param(0.7, "probability of the common transition", low=0.5, high=1.0),
+        "drift_sd": Param(0.025, "s.d. of the reward probabilities' random walk per episode", low=0.0, high=0.5),
+        "reward_bounds": Param("0.25,0.75", "reflecting bounds of the reward probabilities"),
+        **STEP_TIMING_PARAMS,
+    }
+    default_trials = 200
+    max_steps = 2
+
+    def __init__(self, **params):
+        self.p = resolve("task", self.params, params)
+        try:
+            low, high = (float(x) for x in str(self.p["reward_bounds"]).split(","))
+        except ValueError:
+            low = high = -1.0
+        if not 0 <= low < high <= 1:
+            raise ConfigError(f"task.reward_bounds={self.p['reward_bounds']!r} must be two probabilities "
+                              "low,high with 0 <= low < high <= 1")
+        self.bounds = (low, high)
+        self.n_states, self.n_actions = STATES, ACTIONS
+        self.reward_probs = np.full((STATES - 1, ACTIONS), (low + high) / 2)
+        self.P = self._world(self.reward_probs)
+        self._init_world()
+
+    def _world(self, reward_probs: np.ndarray) -> dict:
+        """Gymnasium's ``P`` for second-stage reward probabilities ``reward_probs[state - 1, action]``."""
+        common = self.p["common_prob"]
+        world = {FIRST: {a: [(common, a + 1, 0.0, False), (1 - common, 2 - a, 0.0, False)]
+                         for a in range(ACTIONS)}}
+        for s in (1, 2):
+            world[s] = {a: [(reward_probs[s - 1, a], s, 1.0, True), (1 - reward_probs[s - 1, a], s, 0.0, True)]
+                        for a in range(ACTIONS)}
+        return world
+
+    def circuit_shape(self, mode: str | None = None) -> dict:
+        # every episode ends in its own outcome after two steps: an undiscounted critic, as in Daw et al.
+        return {**super().circuit_shape(mode), "critic_horizon_s": None}
+
+    def start_state(self, rng) -> int:
+        return FIRST
+
+    def reset(self, *, seed=None, options=None):
+        """Start an episode; ``options["reward_probs"]`` (2 x 2) sets the second stage's reward probabilities."""
+        if options and "reward_probs" in options:
+            self.P = self._world(np.asarray(options["reward_probs"]))
+        return super().reset(seed=seed, options=options)
+
+    def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        out = super().draws(n_trials, rng)
+        low, high = self.bounds
+        start = rng.uniform(low, high, size=(STATES - 1, ACTIONS))
+        out["reward_probs"] = reward_walks(n_trials, start, self.p["drift_sd"], low, high, rng)
+        return out
+
+    def episode_worlds(self, draws: dict) -> list[dict]:
+        """One ``P`` per episode: the world drifts (see :meth:`EpisodicTask.program`)."""
+        return [self._world(probs) for probs in draws["reward_probs"]]
+
+    def reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
+        """The reference plays the circuit's episodes with the same draws and reward walks, its own choices.
+
+        Per episode, on the row of its first step: ``ref_first_choice``,
+        ``ref_second_state``, ``ref_reward``; on its last: ``ref_episode_steps``,
+        ``ref_episode_return`` (as every episodic task).
+        """
+        agent = make_learner(self.n_states, self.n_actions, learner, **params)
+        rows = len(table["state"])
+        out = {k: np.full(rows, np.nan) for k in ("ref_first_choice", "ref_second_state", "ref_reward",
+                                                    "ref_episode_steps", "ref_episode_return")}
+        firsts = np.flatnonzero(table["step"] == 1)
+        ends = np.flatnonzero(np.isfinite(table["episode_steps"]))
+        for first, end in zip(firsts, ends):
+            episode = table["episode"][first]
+            state, _ = self.reset(options={"start": FIRST, "luck": draws["luck"][episode],
+                                           "reward_probs": draws["reward_probs"][episode]})
+            total, over, trajectory = 0.0, False, []
+            while not over:
+                action = agent.choose(state, rng)
+                next_state, reward, terminal, truncated, _ = self.step(action)
+                agent.learn(state, action, reward, next_state, terminal)
+                trajectory.append((action, next_state))
+                total, state, over = total + reward, next_state, terminal or truncated
+            out["ref_first_choice"][first], out["ref_second_state"][first] = trajectory[0]
+            out["ref_reward"][first] = total
+            out["ref_episode_steps"][end], out["ref_episode_return"][end] = self._steps, total
+        self.P = self._world(self.reward_probs)
+        return out
+
+    def headline(self, table: dict) -> dict:
+        out = super().headline(table)
+        for prefix in ("", "ref_"):
+            ep = self.two_step_episodes(table, prefix)
+            out.update({f"{prefix}{k}": v for k, v in
+                        stay_probabilities(ep["first_choice"], ep["second_state"], ep["reward"]).items()})
+        return out
+
+    def two_step_episodes(self, table: dict, prefix: str = "") -> dict[str, np.ndarray]:
+        """Per episode: the first-stage choice, the second-stage state reached and the reward."""
+        if prefix:
+            played = np.isfinite(table["ref_first_choice"])
+            return {k: table[f"ref_{k}"][played] for k in ("first_choice", "second_state", "reward")}
+        first = np.flatnonzero((table["step"] == 1))
+        n = len(first)
+        choice = table["choice"][first]
+        second = np.where(choice >= 0, table["next_state"][first], -1)
+        reward = np.zeros(n)
+        for i, row in enumerate(first):
+            end = first[i + 1] if i + 1 < n else len(table["step"])
+            reward[i] = table["reward"][row:end].sum()
+        return {"first_choice": choice, "second_state": second, "reward": reward}
