@@ -7,7 +7,7 @@ import pytest
 from dopasim.models.rl import make_learner
 from dopasim.params import ConfigError
 from dopasim.tasks import make
-from dopasim.tasks.two_step import FIRST, reward_walks, stay_probabilities
+from dopasim.tasks.two_step import reward_walks, stay_probabilities
 
 EPISODES = 3000
 
@@ -18,20 +18,8 @@ def play(model_based_weight: float, seed: int = 1) -> dict:
     draws = task.draws(EPISODES, rng)
     agent = make_learner(3, 2, "hybrid", alpha=0.3, beta=8.0, gamma=1.0, eta=0.2, lam=1.0,
                          model_based_weight=model_based_weight)
-    first, second, rewards = [], [], []
-    for e in range(EPISODES):
-        state, _ = task.reset(options={"start": FIRST, "luck": draws["luck"][e],
-                                       "reward_probs": draws["reward_probs"][e]})
-        total, over, path = 0.0, False, []
-        while not over:
-            action = agent.choose(state, rng)
-            nxt, reward, terminal, truncated, _ = task.step(action)
-            agent.learn(state, action, reward, nxt, terminal)
-            path.append((action, nxt))
-            total, state, over = total + reward, nxt, terminal or truncated
-        first.append(path[0][0])
-        second.append(path[0][1])
-        rewards.append(total)
+    episodes = [task.play(agent, draws, e, rng) for e in range(EPISODES)]
+    first, second, rewards = zip(*episodes)
     return stay_probabilities(first, second, rewards)
 
 

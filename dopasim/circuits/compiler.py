@@ -23,6 +23,7 @@ import gc
 import os
 import re
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -453,14 +454,32 @@ def default_build_root() -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dopasim"))
 
 
-def build_dir(root: Path, mode: str, circuit: str) -> Path:
-    """One build directory per mode and circuit under ``root``.
+def build_dir(root: Path, mode: str, circuit: str, shape: str = "") -> Path:
+    """One build directory per mode, circuit and task shape under ``root``.
 
-    Runs of the same circuit (other seeds, tasks of another shape, lesions)
-    rebuild only the files that changed; runs of another circuit do not
-    overwrite its compiled code.
+    Runs of the same circuit and shape (other seeds, lesions, settings)
+    rebuild only the files that changed; runs of another circuit or shape
+    (a bandit with three arms instead of two) do not overwrite its compiled
+    code, since population sizes are constants of every file.
     """
-    return Path(root) / ("standalone-" + mode + "-" + re.sub(r"[^\w.-]", "_", circuit))
+    name = "standalone-" + mode + "-" + re.sub(r"[^\w.-]", "_", circuit)
+    return Path(root) / (name + (f"-{zlib.crc32(shape.encode()):08x}" if shape else ""))
+
+
+def task_shape(graph: CircuitGraph) -> str:
+    """What a task sets in a circuit: the sizes of its input regions and the number of actions.
+
+    Lesions leave it alone (they do not touch inputs), so a lesioned circuit
+    shares its healthy twin's build directory.
+    """
+    parts = []
+    for region in sorted(graph.regions()):
+        spec = REGIONS[graph.region(region)["region"]]
+        if spec.is_input:
+            parts.append(f"{region}={spec.size(graph.region(region)['params'])}")
+    if "thalamus" in graph.regions():
+        parts.append(f"actions={graph.channels('thalamus')}")
+    return ",".join(parts)
 
 
 @contextlib.contextmanager
@@ -504,7 +523,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     # chance 1/(crossings so far), so the order-dependence Brian2 warns about is the tie-break
     b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
 
-    directory = build_dir(build_root or default_build_root(), mode, graph.name)
+    directory = build_dir(build_root or default_build_root(), mode, graph.name, task_shape(graph))
     # the Brian2 objects of an earlier run in this process must be gone, or this run's code objects are
     # named around theirs (``..._codeobject_1``) and every file of the build directory is compiled again
     gc.collect()

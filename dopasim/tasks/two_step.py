@@ -149,21 +149,25 @@ class TwoStep(EpisodicTask):
         firsts = np.flatnonzero(table["step"] == 1)
         ends = np.flatnonzero(np.isfinite(table["episode_steps"]))
         for first, end in zip(firsts, ends):
-            episode = table["episode"][first]
-            state, _ = self.reset(options={"start": FIRST, "luck": draws["luck"][episode],
-                                           "reward_probs": draws["reward_probs"][episode]})
-            total, over, trajectory = 0.0, False, []
-            while not over:
-                action = agent.choose(state, rng)
-                next_state, reward, terminal, truncated, _ = self.step(action)
-                agent.learn(state, action, reward, next_state, terminal)
-                trajectory.append((action, next_state))
-                total, state, over = total + reward, next_state, terminal or truncated
-            out["ref_first_choice"][first], out["ref_second_state"][first] = trajectory[0]
-            out["ref_reward"][first] = total
+            choice, second, total = self.play(agent, draws, table["episode"][first], rng)
+            out["ref_first_choice"][first], out["ref_second_state"][first], out["ref_reward"][first] = \
+                choice, second, total
             out["ref_episode_steps"][end], out["ref_episode_return"][end] = self._steps, total
         self.P = self._world(self.reward_probs)
         return out
+
+    def play(self, agent, draws: dict, episode: int, rng: np.random.Generator) -> tuple[int, int, float]:
+        """``agent`` plays episode ``episode`` of ``draws`` (and learns): first choice, state reached, reward."""
+        state, _ = self.reset(options={"start": FIRST, "luck": draws["luck"][episode],
+                                       "reward_probs": draws["reward_probs"][episode]})
+        total, over, path = 0.0, False, []
+        while not over:
+            action = agent.choose(state, rng)
+            next_state, reward, terminal, truncated, _ = self.step(action)
+            agent.learn(state, action, reward, next_state, terminal)
+            path.append((action, next_state))
+            total, state, over = total + reward, next_state, terminal or truncated
+        return path[0][0], path[0][1], total
 
     def headline(self, table: dict) -> dict:
         out = super().headline(table)
