@@ -86,12 +86,14 @@ class Pavlovian(gym.Env):
         self._episode = 0 if seed is not None else self._episode + 1
         if options and "reward" in options:
             self._reward = float(options["reward"])
-        elif self._episode in self.omit or self.np_random.random() >= self.p["reward_prob"]:
-            self._reward = 0.0
         else:
-            self._reward = self.p["reward_magnitude"]
+            self._reward = 0.0 if self._episode in self.omit else self._draw_reward()
         self._state = 0
         return self._state, {"trial": self._episode}
+
+    def _draw_reward(self) -> float:
+        """One trial's outcome: ``reward_magnitude`` with probability ``reward_prob``, else 0."""
+        return 0.0 if self.np_random.random() >= self.p["reward_prob"] else float(self.p["reward_magnitude"])
 
     def step(self, action):
         if not self.action_space.contains(action):
@@ -122,13 +124,18 @@ class Pavlovian(gym.Env):
     def trials(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """The trial sequence, drawn once and shared by circuit and reference."""
         trial = np.arange(n_trials)
+        probes = self._probes(n_trials)
+        lucky = rng.random(n_trials) < self.p["reward_prob"]
+        omitted = ~lucky | probes
+        reward = np.where(omitted, 0.0, self.p["reward_magnitude"])
+        return {"trial": trial, "reward": reward, "omitted": omitted.astype(int)}
+
+    def _probes(self, n_trials: int) -> np.ndarray:
+        """Per trial, whether ``omit_trials`` withholds its reward (each listed trial must exist)."""
         bad = sorted(t for t in self.omit if not 0 <= t < n_trials)
         if bad:
             raise ConfigError(f"task.omit_trials: trial {bad[0]} does not exist in a run of {n_trials} trials")
-        lucky = rng.random(n_trials) < self.p["reward_prob"]
-        omitted = ~lucky | np.isin(trial, list(self.omit))
-        reward = np.where(omitted, 0.0, self.p["reward_magnitude"])
-        return {"trial": trial, "reward": reward, "omitted": omitted.astype(int)}
+        return np.isin(np.arange(n_trials), list(self.omit))
 
     def signals(self, trials: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Stimulus and outcome time courses for the whole session, every SIGNAL_DT."""
@@ -146,18 +153,21 @@ class Pavlovian(gym.Env):
         """Per-trial DA responses and value from the recorded populations."""
         t, da = rec.population_rate(dopamine)
         _, v = rec.population_rate(value)
-        bin_s = t[1] - t[0]
         w = self.p["window_ms"] / 1000
-        starts = trials["trial"] * self.duration
 
         def window(offset, length=w, x=da):
-            i0 = np.round((starts + offset) / bin_s).astype(int)
-            k = max(1, int(round(length / bin_s)))
-            return np.array([x[i: i + k].mean() for i in i0])
+            return self.window_means(x, t[1] - t[0], trials["trial"], offset, length)
 
         base = window(self.cs - w)
         return {"da_baseline": base, "da_cs": window(self.cs) - base, "da_us": window(self.us) - base,
                 "value_us": window(self.us - 0.1, 0.1, v)}
+
+    def window_means(self, x: np.ndarray, bin_s: float, trial: np.ndarray, offset: float,
+                     length: float) -> np.ndarray:
+        """Mean of ``x`` (binned every ``bin_s``, time on the last axis) from ``offset`` into each trial, for ``length``."""
+        i0 = np.round((trial * self.duration + offset) / bin_s).astype(int)
+        k = max(1, int(round(length / bin_s)))
+        return np.array([x[..., i: i + k].mean(axis=-1) for i in i0])
 
     def reference(self, trials: dict[str, np.ndarray], step_ms: float, alpha: float, lam: float,
                   gamma: float) -> dict[str, np.ndarray]:
@@ -167,22 +177,34 @@ class Pavlovian(gym.Env):
         is the time before the CS (no stimulus, value held at 0); states 1..n are
         the CS steps; the reward arrives on leaving state n.
         """
+        td = TDLambda(self._steps_at(step_ms) + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0])
+        td_cs, td_us, v_us = self.play_reference(trials, step_ms, [td])
+        return {"td_cs": td_cs[0], "td_us": td_us[0], "ref_value_us": v_us[0]}
+
+    def _steps_at(self, step_ms: float) -> int:
+        return type(self)(**{**self.p, "step_ms": step_ms}).n_steps
+
+    def play_reference(self, trials: dict[str, np.ndarray], step_ms: float, learners: list):
+        """Every TD ``learner`` through the Gymnasium view, on the same trials.
+
+        Returns learners x trials arrays: the TD error at the CS and at the US,
+        and the value of the last CS state before each trial.
+        """
         env = type(self)(**{**self.p, "step_ms": step_ms})
         n = env.n_steps
-        td = TDLambda(n + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0])
-        td_cs, td_us, v_us = [], [], []
-        for r in trials["reward"]:
-            v_us.append(td.values[n])
+        td_cs, td_us, v_us = (np.zeros((len(learners), len(trials["reward"]))) for _ in range(3))
+        for i, r in enumerate(trials["reward"]):
             state, _ = env.reset(options={"reward": r})
             states, rewards, done = [], [], False
             while not done:
                 states.append(state)
                 state, reward, done, _, _ = env.step(0)
                 rewards.append(reward)
-            errors = td.episode(states, rewards)
-            td_cs.append(errors[0])
-            td_us.append(errors[n])
-        return {"td_cs": np.array(td_cs), "td_us": np.array(td_us), "ref_value_us": np.array(v_us)}
+            for j, td in enumerate(learners):
+                v_us[j, i] = td.values[n]
+                errors = td.episode(states, rewards)
+                td_cs[j, i], td_us[j, i] = errors[0], errors[n]
+        return td_cs, td_us, v_us
 
     def headline(self, table: dict[str, np.ndarray]) -> dict[str, float]:
         """Headline measures; see the README for their definitions."""

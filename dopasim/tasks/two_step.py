@@ -182,12 +182,8 @@ class TwoStep(EpisodicTask):
         if prefix:
             played = np.isfinite(table["ref_first_choice"])
             return {k: table[f"ref_{k}"][played] for k in ("first_choice", "second_state", "reward")}
-        first = np.flatnonzero((table["step"] == 1))
-        n = len(first)
+        first = np.flatnonzero(table["step"] == 1)
         choice = table["choice"][first]
         second = np.where(choice >= 0, table["next_state"][first], -1)
-        reward = np.zeros(n)
-        for i, row in enumerate(first):
-            end = first[i + 1] if i + 1 < n else len(table["step"])
-            reward[i] = table["reward"][row:end].sum()
+        reward = np.add.reduceat(table["reward"], first) if len(first) else np.zeros(0)
         return {"first_choice": choice, "second_state": second, "reward": reward}

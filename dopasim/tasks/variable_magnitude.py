@@ -21,13 +21,14 @@ of the reversal points), and the distribution decoded from the pairs
 wide, that stand out by a fifth of the highest), ``decoded_wasserstein``
 (distance to the true distribution), and ``true_mean``.
 
-Trial table columns: those of ``pavlovian`` plus ``magnitude`` and
-``da_us_chNN``, the US response of every DA channel (Hz, baseline subtracted).
+Trial table columns: those of ``pavlovian`` plus ``magnitude``,
+``da_us_chNN``, the US response of every DA channel (Hz, baseline subtracted),
+and ``ref_value_us_chNN``, the reference's value before each trial at that
+channel's asymmetry.
 """
 
 from __future__ import annotations
 
-import gymnasium as gym
 import numpy as np
 
 from dopasim.analysis.distributional import decode, modes, neuron_table
@@ -65,8 +66,9 @@ class VariableMagnitude(Pavlovian):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.magnitudes = np.sort(_parse_magnitudes(self.p["magnitudes"]))
-        order = np.argsort(_parse_magnitudes(self.p["magnitudes"]))
+        listed = _parse_magnitudes(self.p["magnitudes"])
+        order = np.argsort(listed)
+        self.magnitudes = listed[order]
         if self.p["magnitude_probs"]:
             probs = parse_probs("magnitude_probs", self.p["magnitude_probs"])
             if len(probs) != len(self.magnitudes) or not np.isclose(probs.sum(), 1.0):
@@ -75,68 +77,47 @@ class VariableMagnitude(Pavlovian):
             self.probs = probs[order]
         else:
             self.probs = np.full(len(self.magnitudes), 1 / len(self.magnitudes))
-        self.asymmetry_spread = 0.0
+        self.asymmetry_spread, self.channels = 0.0, 1
 
     def check_circuit(self, graph) -> None:
         super().check_circuit(graph)
         # the reference's expectile learners take the asymmetries the circuit's DA channels were built with
         self.asymmetry_spread = graph.region("vta")["params"].get("asymmetry_spread", 0.0)
+        self.channels = graph.channels("vta")
 
-    def reset(self, *, seed=None, options=None):
-        """Start a trial with a magnitude drawn from the distribution (or ``options["reward"]``)."""
-        gym.Env.reset(self, seed=seed)
-        self._episode = 0 if seed is not None else self._episode + 1
-        if options and "reward" in options:
-            self._reward = float(options["reward"])
-        elif self._episode in self.omit:
-            self._reward = 0.0
-        else:
-            self._reward = float(self.np_random.choice(self.magnitudes, p=self.probs))
-        self._state = 0
-        return self._state, {"trial": self._episode}
+    def _draw_reward(self) -> float:
+        return float(self.np_random.choice(self.magnitudes, p=self.probs))
 
     def trials(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """Magnitudes drawn once and shared by circuit and reference; ``omit_trials`` withhold theirs."""
-        trial = np.arange(n_trials)
-        bad = sorted(t for t in self.omit if not 0 <= t < n_trials)
-        if bad:
-            raise ConfigError(f"task.omit_trials: trial {bad[0]} does not exist in a run of {n_trials} trials")
+        omitted = self._probes(n_trials)
         magnitude = rng.choice(self.magnitudes, size=n_trials, p=self.probs)
-        omitted = np.isin(trial, list(self.omit))
-        return {"trial": trial, "reward": np.where(omitted, 0.0, magnitude), "omitted": omitted.astype(int),
-                "magnitude": magnitude}
+        return {"trial": np.arange(n_trials), "reward": np.where(omitted, 0.0, magnitude),
+                "omitted": omitted.astype(int), "magnitude": magnitude}
 
     def measure(self, rec, trials: dict[str, np.ndarray], dopamine: str, value: str) -> dict[str, np.ndarray]:
         out = super().measure(rec, trials, dopamine, value)
         t, channels = rec.channel_rates(dopamine)
-        bin_s, w = t[1] - t[0], self.p["window_ms"] / 1000
-        starts = trials["trial"] * self.duration
-        k = max(1, int(round(w / bin_s)))
-
-        def window(offset):
-            i0 = np.round((starts + offset) / bin_s).astype(int)
-            return np.array([channels[:, i: i + k].mean(axis=1) for i in i0])
-
-        responses = window(self.us) - window(self.cs - w)
+        w = self.p["window_ms"] / 1000
+        us, base = (self.window_means(channels, t[1] - t[0], trials["trial"], offset, w)
+                    for offset in (self.us, self.cs - w))
+        responses = us - base
         out.update({f"da_us_ch{c:02d}": responses[:, c] for c in range(responses.shape[1])})
         return out
 
     def reference(self, trials, step_ms, alpha, lam, gamma):
-        """TD(lambda) on the mean (as ``pavlovian``), and expectile TD(lambda) per DA channel's asymmetry."""
-        out = super().reference(trials, step_ms, alpha, lam, gamma)
-        self._reference_args = (step_ms, alpha, lam, gamma)
-        return out
+        """TD(lambda) on the mean (as ``pavlovian``), and expectile TD(lambda) at each DA channel's asymmetry.
 
-    def reference_reversals(self, trials, taus) -> np.ndarray:
-        """The value of the last CS state that expectile TD(lambda) learns on these trials, per ``tau``."""
-        step_ms, alpha, lam, gamma = self._reference_args
-        n = type(self)(**{**self.p, "step_ms": step_ms}).n_steps
-        learners = [TDLambda(n + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0], tau=tau) for tau in taus]
-        states = list(range(n + 1))
-        for r in trials["reward"]:
-            for td in learners:
-                td.episode(states, [0.0] * n + [float(r)])
-        return np.array([td.values[n] for td in learners])
+        ``ref_value_us_chNN``: the expectile learner's value of the last CS
+        state before each trial, for the channel's designed asymmetry.
+        """
+        out = super().reference(trials, step_ms, alpha, lam, gamma)
+        taus = asymmetries(self.asymmetry_spread, self.channels)
+        learners = [TDLambda(self._steps_at(step_ms) + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0], tau=tau)
+                    for tau in taus]
+        _, _, values = self.play_reference(trials, step_ms, learners)
+        out.update({f"ref_value_us_ch{c:02d}": values[c] for c in range(len(taus))})
+        return out
 
     def neurons(self, table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Per-DA-channel asymmetry and reversal point over the second half of the session."""
@@ -144,10 +125,9 @@ class VariableMagnitude(Pavlovian):
         columns = sorted(c for c in table if c.startswith("da_us_ch"))
         responses = np.column_stack([table[c][late] for c in columns])
         rows = neuron_table(table["magnitude"][late], responses)
-        if hasattr(self, "_reference_args"):
-            taus = asymmetries(self.asymmetry_spread, len(columns))
-            rows["ref_asymmetry"] = np.array(taus)
-            rows["ref_reversal_point"] = self.reference_reversals(table, taus)
+        if "ref_value_us_ch00" in table:
+            rows["ref_asymmetry"] = np.array(asymmetries(self.asymmetry_spread, len(columns)))
+            rows["ref_reversal_point"] = np.array([table[f"ref_value_us_ch{c:02d}"][-1] for c in range(len(columns))])
         return rows
 
     def extra_tables(self, table: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
