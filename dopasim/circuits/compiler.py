@@ -35,7 +35,8 @@ from dopasim.circuits.regions import REGIONS
 from dopasim.circuits.regions.striatum import RECEPTOR_AFFINITY_HZ
 from dopasim.circuits.regions.vta import asymmetries
 from dopasim.models import neurons
-from dopasim.models.plasticity import PLASTICITY_DT_MS, three_factor_equations, weight_update
+from dopasim.models.plasticity import (PLASTICITY_DT_MS, STATE_PREDICTION_UPDATE, three_factor_equations,
+                                      weight_update)
 from dopasim.params import ConfigError
 
 MODES = ("rate", "spiking")
@@ -164,6 +165,20 @@ def dopamine_scaling(graph: CircuitGraph, target: str, attrs: dict) -> float:
     return max(0.0, 1 + kappa * max(0.0, 1 - level / normal))
 
 
+def control_gain(graph: CircuitGraph, attrs: dict) -> float:
+    """A projection's share in the arbitration between goal-directed and habitual control.
+
+    ``model_based_weight`` (of the circuit's PFC) for a ``control="goal_directed"``
+    projection, 1 minus it for a ``"habitual"`` one, 1 for the rest (Daw, Niv &
+    Dayan 2005: the controllers' values mixed by a weight, as in Daw et al. 2011).
+    """
+    control = attrs["params"]["control"]
+    if control == "none":
+        return 1.0
+    weight = graph.region(graph.control_region())["params"]["model_based_weight"]
+    return weight if control == "goal_directed" else 1.0 - weight
+
+
 def check_mode(mode: str) -> None:
     if mode not in MODES:
         raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
@@ -203,7 +218,7 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
         currents += neurons.input_current(var, mode, pooled)
         namespace[f"tau_{var}"] = attrs["params"]["tau_ms"] * b2.ms
         namespace[f"gain_{var}"] = attrs["params"]["weight"] if pooled else 1.0
-        scale = dopamine_scaling(graph, region, attrs)
+        scale = dopamine_scaling(graph, region, attrs) * control_gain(graph, attrs)
         factor = "" if scale == 1.0 else f"{scale!r} * "  # an intact circuit keeps its code
         if attrs["sign"] == "excitatory":
             synaptic.append(f"+ {factor}{var}")
@@ -226,6 +241,9 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
         namespace.update(clamp=params["clamp_hz"] * b2.Hz, clamp_start=params["clamp_start_s"] * b2.second,
                          clamp_stop=params["clamp_stop_s"] * b2.second,
                          clamp_period=params["clamp_period_s"] * b2.second)
+    if REGIONS[graph.region(region)["region"]].signal:
+        # a population that senses the task (the PFC): which outcome is present, and what a move showed
+        currents += "present : 1\nexperienced : 1\nobserved : 1\nonset : 1\n"
     body = neurons.RATE_UNIT if mode == "rate" else neurons.LIF
     if mode == "spiking":
         namespace.update(neurons.LIF_NAMESPACE)
@@ -245,36 +263,86 @@ def _input_group(region: str, spec, params: dict, n: int, mode: str, timed: dict
     """
     import brian2 as b2
 
-    name = spec.signal
-    if name in timed:
-        def value(index):
-            return f"sig_{name}(t)" if index is None else f"sig_{name}(t, {index})"
-        namespace, linked = {f"sig_{name}": timed[name]}, []
-    elif loop is not None and name in loop.program.signals:
-        def value(index):
-            return expand(loop.program.signals[name].format(index=index))
-        namespace, linked = loop.namespace, task_names(loop.program.signals[name])
-    else:
-        provided = sorted(set(timed) | set(loop.program.signals if loop else ()))
-        raise ConfigError(f"region {region!r} reads the signal {name!r}, which this task "
-                          f"does not provide (it provides: {', '.join(provided) or 'none'})")
-    # each use of the signal becomes a temporary first: Brian2 cannot compare function calls symbolically
-    temporaries = {}
-
-    def signal(index=None):
-        if index not in temporaries:
-            temporaries[index] = (f"signal_{len(temporaries)}", value(index))
-        return temporaries[index][0]
-
+    reader = _SignalReader(region, timed, loop)
+    signal = reader.signal(spec.signal)
     rate = spec.input_rate(params, signal)
-    code = "".join(f"{var} = {expr}\n" for var, expr in temporaries.values()) + f"rate = {rate}"
-    eqs = "rate : Hz\n" + (loop.declarations(linked) if linked else "")
+    code = reader.code() + f"rate = {rate}"
+    eqs = "rate : Hz\n" + reader.declarations()
     threshold = "rand() < rate * dt" if mode == "spiking" else None
-    group = b2.NeuronGroup(n, eqs, threshold=threshold, namespace=namespace, name=region)
-    if linked:
-        loop.link(group, linked)
+    group = b2.NeuronGroup(n, eqs, threshold=threshold, namespace=reader.namespace, name=region)
+    reader.link(group)
     group.run_regularly(code, when="start", name=f"{region}_signal")
     return group
+
+
+class _SignalReader:
+    """Code that reads the task's signals: precomputed ``TimedArray`` columns, or the closed loop's state.
+
+    ``signal(name)`` returns a function of a column index (an expression, or
+    None for a scalar signal) giving the name of a temporary that holds its
+    value now; :meth:`code` assigns the temporaries. Each use becomes a
+    temporary first: Brian2 cannot compare function calls symbolically.
+    """
+
+    def __init__(self, region: str, timed: dict, loop: TaskLoop | None):
+        self.region, self.timed, self.loop = region, timed, loop
+        self.namespace, self.linked, self.temporaries = {}, set(), {}
+
+    def signal(self, name: str):
+        if name in self.timed:
+            def value(index):
+                return f"sig_{name}(t)" if index is None else f"sig_{name}(t, {index})"
+            self.namespace[f"sig_{name}"] = self.timed[name]
+        elif self.loop is not None and name in self.loop.program.signals:
+            def value(index):
+                return expand(self.loop.program.signals[name].format(index=index))
+            self.namespace.update(self.loop.namespace)
+            self.linked.update(task_names(self.loop.program.signals[name]))
+        else:
+            provided = sorted(set(self.timed) | set(self.loop.program.signals if self.loop else ()))
+            raise ConfigError(f"region {self.region!r} reads the signal {name!r}, which this task "
+                              f"does not provide (it provides: {', '.join(provided) or 'none'})")
+
+        def temporary(index=None):
+            key = (name, index)
+            if key not in self.temporaries:
+                self.temporaries[key] = (f"signal_{len(self.temporaries)}", value(index))
+            return self.temporaries[key][0]
+        return temporary
+
+    def code(self) -> str:
+        return "".join(f"{var} = {expr}\n" for var, expr in self.temporaries.values())
+
+    def declarations(self) -> str:
+        return self.loop.declarations(sorted(self.linked)) if self.linked else ""
+
+    def link(self, group) -> None:
+        if self.linked:
+            self.loop.link(group, sorted(self.linked))
+
+
+def pfc_outcome(n: int, params: dict, cell: str = "i") -> str:
+    """The outcome (0 .. outcomes - 1) a PFC cell stands for, as an expression of its index ``cell``."""
+    per_outcome = n // (params["channels"] * params["outcomes"])
+    return f"(({cell} // {per_outcome}) % {params['outcomes']})"
+
+
+def _senses(region: str, params: dict, n: int, timed: dict, loop: TaskLoop | None) -> _SignalReader:
+    """A PFC's reading of the task: which outcome is present (a column per outcome), how long since the move.
+
+    Returns the reader, whose :attr:`~_SignalReader.sensing` code sets each
+    cell's ``present``, ``experienced`` (present, and a state rather than the
+    reward), ``onset`` (1 within ``onset_ms`` of a move) and ``observed``
+    (present and onset).
+    """
+    reader = _SignalReader(region, timed, loop)
+    present, moved = reader.signal("present"), reader.signal("moved")
+    outcome = pfc_outcome(n, params)
+    now, since = present(outcome), moved()
+    reader.sensing = reader.code() + (
+        f"present = {now}\nexperienced = present * int({outcome} < {params['outcomes'] - 1})\n"
+        f"onset = int({since} < {params['onset_ms'] / 1000!r})\nobserved = present * onset")
+    return reader
 
 
 def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, loop: TaskLoop | None = None):
@@ -304,12 +372,19 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             group = _input_group(region, spec, params, n, mode, timed, loop)
         else:
             eqs, ns = _population_equations(graph, region, mode)
+            reader = _senses(region, params, n, timed, loop) if spec.signal else None
+            if reader is not None:
+                eqs += reader.declarations()
+                ns.update(reader.namespace)
             if mode == "rate":
                 group = b2.NeuronGroup(n, eqs, method="euler", namespace=ns, name=region)
             else:
                 group = b2.NeuronGroup(n, eqs, threshold=neurons.LIF_THRESHOLD, reset=neurons.LIF_RESET,
                                        refractory=neurons.REFRACTORY, method="euler", namespace=ns, name=region)
                 group.v = "V_REST + rand() * (V_THRESHOLD - V_REST)"
+            if reader is not None:
+                reader.link(group)
+                group.run_regularly(reader.sensing, when="start", name=f"{region}_senses")
         if params.get("asymmetry_spread", 0.0) > 0 and "net_input" in group.variables:
             taus = np.repeat(asymmetries(params["asymmetry_spread"], graph.channels(region)),
                              n // graph.channels(region))
@@ -350,13 +425,33 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             continue
         ns = {"tau_syn": p["tau_ms"] * b2.ms, "weight": p["weight"]}
         model, on_pre, on_post = "w : 1\n", "", ""
+        # a learned transition model's weights are probabilities: its drive has a gain of its own
+        gain = " * gain" if attrs["rule"] == "state_prediction" else ""
         if mode == "rate":
-            model += f"{var}_in_post = w * rate_pre / N_incoming : Hz (summed)\n"
+            model += f"{var}_in_post = w{gain} * rate_pre / N_incoming : Hz (summed)\n"
         else:
-            on_pre = f"{var}_post += w / (N_incoming * tau_syn)"
+            on_pre = f"{var}_post += w{gain} / (N_incoming * tau_syn)"
         kwargs = {}
+        if attrs["rule"] == "state_prediction":
+            if "observed" not in groups[target].variables:
+                raise ConfigError(f"projection {name!r}: the state_prediction rule learns what a PFC observes, "
+                                  f"but {target!r} is a {graph.region(target)['region']} region")
+            extra, pre_code, post_code = three_factor_equations(mode, "gate")
+            model += extra
+            on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
+            on_post = post_code
+            ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms, gain=p["gain"],
+                      post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
+                      learning_rate=p["learning_rate"], w_max=p["w_max"], spread=p["w_init_spread"])
+            kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
         if attrs["rule"] == "three_factor":
-            extra, pre_code, post_code = three_factor_equations(mode, p["post"])
+            if p["pre"] == "experienced":
+                if "experienced" not in groups[source].variables or p["post"] != "none":
+                    raise ConfigError(f"circuit.{name}.pre='experienced' needs a source that senses what is present "
+                                      f"(a pfc; it is a {graph.region(source)['region']}) and post='none' "
+                                      f"(it is {p['post']!r})")
+                ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
+            extra, pre_code, post_code = three_factor_equations(mode, p["post"], p["pre"])
             model += extra
             on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
             on_post = post_code
@@ -387,9 +482,15 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             syn.connect(condition=condition)
         else:
             syn.connect(condition=condition, p=p["p"])
-        if attrs["rule"] == "three_factor":
+        if attrs["rule"]:
             syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
-            syn.run_regularly(weight_update(release), dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
+            update = weight_update(release) if attrs["rule"] == "three_factor" else STATE_PREDICTION_UPDATE
+            syn.run_regularly(update, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
+            if p.get("pre") == "experienced":
+                # the reward outcome is never experienced as a state: its weight is its fixed worth
+                source_params = graph.region(source)["params"]
+                last = source_params["outcomes"] - 1
+                syn.w[f"{pfc_outcome(len(groups[source]), source_params)} == {last}"] = p["reward_outcome_weight"]
             if p["p"] >= 1.0:
                 # evenly spaced synapses, so every channel of a focused projection is sampled
                 n_syn = len(groups[source]) * len(groups[target]) // (k if focused else 1)

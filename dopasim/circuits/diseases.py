@@ -35,6 +35,10 @@ LDOPA_HZ = 9.0
 #: level, enough to drive a cue's value up without end
 DRUG_HZ = 1.0
 
+#: compulsivity goes with a smaller model-based share of two-step choices (Gillan et al. 2016: about half
+#: the mb index at high compulsivity; Voon et al. 2015: OCD patients' model-based weight lower)
+OCD_GOAL_DIRECTED = 0.4
+
 DISEASES = {d.name: d for d in (
     Disease("parkinsons", f"{PD_CELL_LOSS:.0%} of SNc dopamine cells lost, unmedicated: weak bursts",
             "Frank, Seeberger & O'Reilly 2004",
@@ -59,8 +63,9 @@ DISEASES = {d.name: d for d in (
     Disease("huntington", "half of the D2 (indirect pathway) striatal cells lost",
             "Albin, Young & Penney 1989; Reiner et al. 1988",
             [{"transform": "kill_cells", "region": "striatum_d2", "fraction": 0.5}]),
-    Disease("ocd", "shifted goal-directed vs habitual control", "Gillan et al. 2016",
-            unavailable="it needs the PFC module (goal-directed control), which dopasim does not have yet"),
+    Disease("ocd", "goal-directed (model-based) control cut to 40%, habit takes over (circuit model_based)",
+            "Gillan et al. 2016; Voon et al. 2015",
+            [{"transform": "goal_directed", "factor": OCD_GOAL_DIRECTED}]),
 )}
 
 

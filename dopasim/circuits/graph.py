@@ -38,6 +38,8 @@ PROJECTION_PARAMS = {
     "p": Param(1.0, "connection probability", low=0.0, high=1.0, low_inclusive=False),
     "topology": Param("all", "all: every cell to every cell (diffuse); channel: channel k to channel k "
                       "(focused)", choices=("all", "channel")),
+    "control": Param("none", "arbitration (see the pfc's model_based_weight): goal_directed scales the weight "
+                     "by model_based_weight, habitual by 1 - it", choices=("none", "goal_directed", "habitual")),
     "dopamine_scaling": Param(0.0, "how the weight grows as the target loses resting dopamine: weight x (1 + "
                               "scaling x fraction of normal dopamine lost)", low=-1.0, high=10.0),
 }
@@ -183,7 +185,9 @@ class CircuitGraph:
             if attrs["sign"] == "dopamine" and src_kind != "dopamine":
                 raise ConfigError(f"projection {name!r}: only a dopamine region can send a dopamine projection, "
                                   f"and {source!r} is a {src_kind} region")
-            if attrs["rule"] is not None:
+            if attrs["params"]["control"] != "none":
+                self.control_region()
+            if attrs["rule"] == "three_factor":
                 if attrs["sign"] == "dopamine":
                     raise ConfigError(f"projection {name!r}: a dopamine projection cannot itself be plastic")
                 if self.dopamine_source(target) is None:
@@ -198,6 +202,14 @@ class CircuitGraph:
     def channels(self, region: str) -> int:
         attrs = self.region(region)
         return REGIONS[attrs["region"]].channels(attrs["params"])
+
+    def control_region(self) -> str:
+        """The region whose ``model_based_weight`` arbitrates between controllers (the PFC)."""
+        found = [r for r, d in self.graph.nodes(data=True) if "model_based_weight" in d["params"]]
+        if len(found) != 1:
+            raise ConfigError(f"circuit {self.name!r} has projections with a control (goal_directed or habitual), "
+                              f"so it needs exactly one pfc to arbitrate, and it has {len(found)}")
+        return found[0]
 
     def dopamine_projection(self, target: str) -> tuple[str, str, dict] | None:
         """``(name, source, attributes)`` of the dopamine projection into ``target``, or None."""

@@ -18,6 +18,8 @@ a disease preset is plain data (:mod:`dopasim.circuits.diseases`).
 ``dopamine_noise``   a fluctuation of the DA cells' drive
 ``clamp``            a drive added to a region over a time window (optogenetic
                      excitation, or with a negative drive, silencing)
+``goal_directed``    the PFC's share in the arbitration (``model_based_weight``)
+                     times a factor
 ==================== ==========================================================
 """
 
@@ -194,8 +196,26 @@ def clamp(graph: CircuitGraph, region: str, drive_hz: float, start_s: float, sto
     return out
 
 
+def goal_directed(graph: CircuitGraph, factor: float) -> CircuitGraph:
+    """Goal-directed (model-based) control's share of the pallidum times ``factor``; habit takes the rest.
+
+    ``model_based_weight`` of the circuit's PFC (see
+    :func:`dopasim.circuits.compiler.control_gain`) times ``factor``, capped at 1.
+    """
+    factor = _number("goal_directed", "factor", factor, 0.0)
+    if not any("model_based_weight" in graph.region(r)["params"] for r in graph.regions()):
+        raise ConfigError(f"goal_directed: circuit {graph.name!r} has no PFC, so no goal-directed control to "
+                          "change (use --circuit model_based)")
+    region = graph.control_region()
+    weight = graph.region(region)["params"]["model_based_weight"]
+    out = _record(graph, "goal_directed", factor=factor)
+    out.set(f"{region}.model_based_weight", min(1.0, weight * factor))
+    return out
+
+
 TRANSFORMS = {f.__name__: f for f in (remove_region, kill_cells, scale_projection, cut_projection,
-                                      tonic_dopamine, dopamine_gain, drug_action, dopamine_noise, clamp)}
+                                      tonic_dopamine, dopamine_gain, drug_action, dopamine_noise, clamp,
+                                      goal_directed)}
 
 
 def apply(graph: CircuitGraph, lesions: list[dict]) -> CircuitGraph:

@@ -285,9 +285,79 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     return g
 
 
+#: the PFC's cells per (action, outcome), and the drive of a predicted probability of 1 per Hz of cue rate
+PFC_CELLS = 10
+PROSPECTIVE_GAIN = 0.5
+#: the dorsomedial striatum's value weights change G times as fast as the critic's, from G times its start,
+#: so they are G times the critic's value of each outcome: G sets how far apart two actions' values drive it
+GOAL_VALUE_GAIN = 10.0
+DMS_LATERAL_INHIBITION = 3.0
+CUE_DMS = 2 * ACTOR_WEIGHT_D1
+#: the critic's weight for a state whose reward (of 1) is certain, measured: the worth of the PFC's reward outcome
+REWARD_WORTH = 1.0
+
+
+def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", critic_stimuli: int = 1,
+                critic_elements: int = CRITIC_ELEMENTS, critic_element_ms: float = 100.0,
+                critic_horizon_s: float | None = None, model_based_weight: float = 0.5) -> CircuitGraph:
+    """The actor-critic with a PFC that plans: model-based and model-free control, arbitrated.
+
+    Habitual (model-free) control is the actor-critic's dorsolateral striatum:
+    cached action values in cue -> D1/D2 weights (see :func:`actor_critic`).
+    Goal-directed (model-based) control adds the PFC (see
+    :mod:`dopasim.circuits.regions.pfc`): while a state's cue is on, cell (a, o)
+    fires with the learned probability that action a leads to outcome o
+    (``transition_model``, the state prediction error rule of Glascher et al.
+    2010), and drives the dorsomedial striatum's channel a through weights that
+    learned each outcome's value from dopamine when it was present
+    (``prospective_value``): channel a's drive is then sum_o T(s, a, o) V(o),
+    the model-based value of a (Daw et al. 2011). The reward is one of the
+    outcomes, so the last step before it is valued by the learned reward
+    probability. Both striata inhibit the GPi: the dorsomedial by
+    ``model_based_weight`` of the direct pathway's weight, the dorsolateral's
+    direct and indirect pathways by 1 - it (Daw, Niv & Dayan 2005; the
+    dorsomedial/dorsolateral split of goal-directed and habitual control:
+    Yin & Knowlton 2006).
+    """
+    g = actor_critic(stimuli, actions, topology, critic_stimuli, critic_elements, critic_element_ms,
+                     critic_horizon_s)
+    g.name = "model_based"
+    scale = stimuli if topology == "all" else 1
+    outcomes = stimuli + 1
+    g.add_region("pfc", "pfc", size=actions * outcomes * PFC_CELLS, channels=actions, outcomes=outcomes,
+                 model_based_weight=model_based_weight)
+    # an uninformed model to start with: every outcome equally likely after every action
+    g.add_projection("transition_model", "cue", "pfc", "excitatory", rule="state_prediction", weight=1 / outcomes,
+                     gain=PROSPECTIVE_GAIN * scale, topology="all")
+    # the efference copy lifts the chosen action's PFC cells, so only its predictions are updated
+    g.add_projection("motor_pfc", "motor", "pfc", "excitatory", weight=1.0, topology="channel")
+    g.add_region("dms", "striatum", size=CELLS_PER_CHANNEL * actions, channels=actions,
+                 baseline_hz=STRIATUM_THRESHOLD_HZ, noise_hz=STRIATAL_NOISE_HZ)
+    # the cue drives it as it first drives the dorsolateral D1 cells, so the two share the pallidum evenly
+    g.add_projection("cue_dms", "cue", "dms", "excitatory", weight=CUE_DMS * scale, topology=topology)
+    critic = g.projection("corticostriatal")["params"]
+    g.add_projection("prospective_value", "pfc", "dms", "excitatory", rule="three_factor", pre="experienced",
+                     topology="channel", weight=GOAL_VALUE_GAIN * critic["weight"],
+                     reward_outcome_weight=GOAL_VALUE_GAIN * REWARD_WORTH,
+                     learning_rate=GOAL_VALUE_GAIN * critic["learning_rate"],
+                     eligibility_ms=critic["eligibility_ms"], tag_ms=critic["tag_ms"],
+                     w_max=GOAL_VALUE_GAIN * critic["w_max"], w_init_spread=0.0)
+    g.add_projection("nigrostriatal_dms", "snc", "dms", "dopamine", weight=1.0, tau_ms=20.0)
+    # lateral inhibition among its channels (collaterals and fast-spiking interneurons: Tepper et al. 2004):
+    # what all actions' values share is damped by 1 + weight, what sets them apart passes
+    g.add_projection("dms_lateral", "dms", "dms", "inhibitory", weight=DMS_LATERAL_INHIBITION)
+    g.add_projection("direct_dms", "dms", "gpi", "inhibitory", weight=W_DIRECT_ACTOR, topology="channel",
+                     control="goal_directed")
+    for projection in ("direct", "indirect"):
+        g.set(f"{projection}.control", "habitual")
+    return g
+
+
 PRESETS = {
     "actor_critic": (actor_critic, "basal ganglia actor-critic: cue -> D1/D2 actor learning from SNc, "
                      "ventral striatum critic, VTA RPE (default for choice tasks)"),
+    "model_based": (model_based, "actor-critic plus a PFC that plans with a learned transition model, its "
+                    "model-based values arbitrated with the model-free actor's (Daw et al. 2005, 2011)"),
     "critic": (critic, "Pavlovian critic: cortex (serial compound) -> ventral striatum value -> VTA RPE"),
     "distributional": (distributional, "critic with value channels, each trained by DA cells of its own "
                        "asymmetry: expectiles of the reward distribution (Dabney et al. 2020)"),

@@ -17,6 +17,12 @@ Hebbian tag for the actor, set only in cells driven strongly, as
 corticostriatal plasticity needs the MSN's up-state (Reynolds & Wickens 2002).
 Because the rate grows with the weight, the update is multiplicative, as in
 the opponent actor learning model of Collins & Frank (2014).
+
+``state_prediction`` is the PFC's transition model: the same tag (pre x post,
+all or none above the threshold), and no dopamine: within a window after each
+move, a tagged weight moves towards 1 if its outcome was observed and towards
+0 if not, so it learns the probability of that outcome (the state prediction
+error of Glascher, Daw, Dayan & O'Doherty 2010).
 """
 
 from __future__ import annotations
@@ -52,21 +58,53 @@ THREE_FACTOR = Rule(
                              low_inclusive=False, unit="Hz"),
         "post_threshold_hz": Param(0.0, "postsynaptic rate below which no tag is set (post='rate')", low=0.0,
                                    high=1000.0, unit="Hz"),
+        "pre": Param("rate", "presynaptic factor of the tag: rate, or experienced (a PFC source: only while "
+                     "its state is present, not while it is predicted)", choices=("rate", "experienced")),
+        "reward_outcome_weight": Param(0.0, "pre='experienced': the fixed weight from the PFC's reward outcome "
+                                       "cells (the reward's worth), which experience does not change", low=0.0),
     },
 )
 
-RULES = {THREE_FACTOR.name: THREE_FACTOR}
+#: the state prediction error rule of a learned transition model (Glascher, Daw, Dayan & O'Doherty 2010)
+STATE_PREDICTION = Rule(
+    name="state_prediction",
+    summary="pre x post tag x (observed outcome - prediction) at each move: learned transition probabilities",
+    params={
+        "learning_rate": Param(0.05, "weight change per second per Hz of eligibility, towards the observed outcome",
+                               low=0.0, high=100.0),
+        "tag_ms": THREE_FACTOR.params["tag_ms"],
+        "eligibility_ms": Param(100.0, "decay of the eligibility trace", low=0.0, low_inclusive=False,
+                                high=100_000.0, unit="ms"),
+        "w_max": Param(1.0, "upper weight bound: a probability", low=0.0, low_inclusive=False, high=1.0),
+        "w_init_spread": Param(0.0, "initial weights uniform in weight*(1 +- spread)", low=0.0, high=1.0),
+        "post_ref_hz": THREE_FACTOR.params["post_ref_hz"],
+        "post_threshold_hz": Param(25.0, "postsynaptic rate below which no tag is set: only the chosen "
+                                   "action's cells (lifted by the efference copy) learn", low=0.0, high=1000.0,
+                                   unit="Hz"),
+        "gain": Param(3.0, "drive per Hz of mean presynaptic rate at a predicted probability of 1", low=0.0,
+                      high=1000.0),
+    },
+)
+
+RULES = {rule.name: rule for rule in (THREE_FACTOR, STATE_PREDICTION)}
 
 
-def three_factor_equations(mode: str, post: str) -> tuple[str, str, str]:
+def three_factor_equations(mode: str, post: str, pre: str = "rate") -> tuple[str, str, str]:
     """(model, on_pre, on_post) additions for a plastic synapse.
 
     The names ``tag_tau``, ``elig_tau``, ``post_ref`` are constants of the
     synapse's namespace; ``dopamine_post`` is the target's dopamine level.
+    ``post="gate"``: the tag is the presynaptic rate while the postsynaptic rate
+    is above ``post_threshold`` (all or none). ``pre="experienced"``: the tag
+    follows the source's ``experienced`` variable (1 while its state is present)
+    times ``present_rate``, whether or not the source fires: the same in both
+    modes.
     """
-    if mode == "rate":
-        activity = ("rate_pre" if post == "none" else
-                    "rate_pre * int(rate_post > post_threshold) * (rate_post - post_threshold) / post_ref")
+    gate = {"none": "", "rate": " * int(rate_post > post_threshold) * (rate_post - post_threshold) / post_ref",
+            "gate": " * int(rate_post > post_threshold)"}[post]
+    if mode == "rate" or pre == "experienced":
+        source = "rate_pre" if pre == "rate" else "experienced_pre * present_rate"
+        activity = source + (gate if mode == "rate" else "")
         model = f"""
 dtag/dt = ({activity} - tag) / tag_tau : Hz (clock-driven)
 dtag2/dt = (tag - tag2) / tag_tau : Hz (clock-driven)
@@ -81,8 +119,13 @@ delig/dt = (tag2 - elig) / elig_tau : Hz (clock-driven)
     if post == "none":
         return model, "tag += 1", ""
     model += "dpost_trace/dt = -post_trace / tag_tau : Hz (event-driven)\n"
-    return (model, "tag += int(post_trace > post_threshold) * (post_trace - post_threshold) / post_ref",
-            "post_trace += 1 / tag_tau")
+    factor = ("(post_trace - post_threshold) / post_ref" if post == "rate" else "1")
+    return model, f"tag += int(post_trace > post_threshold) * {factor}", "post_trace += 1 / tag_tau"
+
+
+#: the state prediction error: while a move's outcome is observed (``onset_post``), each tagged prediction
+#: moves towards 1 if its outcome is the one observed (``observed_post``) and towards 0 if not
+STATE_PREDICTION_UPDATE = "w = clip(w + learning_rate * elig * onset_post * (observed_post - w) * dt, 0, w_max)"
 
 
 #: ``dopamine_sign`` is +1 at D1 targets and -1 at D2 targets (opponent plasticity, Frank 2005)

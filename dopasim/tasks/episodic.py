@@ -214,7 +214,10 @@ class EpisodicTask(ChoiceTask):
             "onset = t\n")
         shown = "int(task_world_state == {index})"
         since = "(t - task_onset) / second"
-        signals = {"salience": f"in_cue * {shown}", "cs": f"{shown} * {since} - (1 - {shown})"}
+        # and for a PFC: which outcome is present (each state, then a reward just delivered), time since the move
+        present = f"int(task_world_state == ({{index}})) + int(({{index}}) == {self.n_states}) * int(task_reward > 0)"
+        signals = {"salience": f"in_cue * {shown}", "cs": f"{shown} * {since} - (1 - {shown})",
+                   "present": present, "moved": since}
         program = self.program_base(
             n_trials * (self.max_steps + 1) + 1, tables=tables,
             variables="world_state : integer\nepisode : integer\nstep : integer\nonset : second\n"

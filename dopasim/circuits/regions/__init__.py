@@ -55,7 +55,7 @@ class RegionType:
     #: for input regions: (params, signal) -> rate expression in Hz, where ``signal()`` is the
     #: expression of the task's signal now, and ``signal(index)`` of its column ``index``
     input_rate: Callable[[dict, Callable[..., str]], str] | None = None
-    #: the task signal an input region reads
+    #: the task signal an input region reads (or a population senses: the PFC's present outcome)
     signal: str | None = None
     #: for input regions: number of cells from the parameters
     input_size: Callable[[dict], int] | None = None
@@ -74,8 +74,8 @@ class RegionType:
 
 
 from dopasim.circuits.regions import (  # noqa: E402
-    cortex, gpe, gpi, motor, punishment, reward, salience, snc, stn, striatum, thalamus, vta)
+    cortex, gpe, gpi, motor, pfc, punishment, reward, salience, snc, stn, striatum, thalamus, vta)
 
 REGIONS: dict[str, RegionType] = {r.name: r for r in (
     cortex.REGION, reward.REGION, punishment.REGION, salience.REGION, striatum.REGION, vta.REGION,
-    gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION, snc.REGION, motor.REGION)}
+    gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION, snc.REGION, motor.REGION, pfc.REGION)}

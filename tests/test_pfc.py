@@ -1,0 +1,96 @@
+"""The PFC of model-based control: a transition model learned from state prediction errors,
+goal-directed values read out through it, and the arbitration weight between the two controllers."""
+
+import numpy as np
+import pytest
+
+from dopasim.circuits import make_circuit
+from dopasim.circuits.compiler import control_gain, pfc_outcome
+from dopasim.circuits.diseases import apply_disease
+from dopasim.circuits.presets import GOAL_VALUE_GAIN, REWARD_WORTH
+from dopasim.experiment import run
+from dopasim.params import ConfigError
+
+SHAPE = dict(stimuli=3, actions=2, topology="all", critic_stimuli=3, critic_elements=1, critic_element_ms=800.0)
+
+
+@pytest.fixture(scope="module")
+def session():
+    return run("two_step", circuit="model_based", mode="rate", n_trials=120, seed=1, progress=False)
+
+
+def outcome_weights(session, projection: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(presynaptic cell, action channel, outcome, weight) of a projection onto or from the PFC."""
+    i, j, w = session.recording.final_weights[projection]
+    params = session.graph.region("pfc")["params"]
+    n = session.recording.sizes["pfc"]
+    per_channel = n // params["channels"]
+    pfc_cell = j if projection == "transition_model" else i
+    outcome = np.array([eval(pfc_outcome(n, params, str(c))) for c in pfc_cell])  # noqa: S307 (our own expression)
+    return i, pfc_cell // per_channel, outcome, w
+
+
+def test_the_pfc_learns_where_each_first_stage_action_commonly_leads(session):
+    table = session.trials
+    first = (table["step"] == 1) & (table["choice"] >= 0)
+    cue, action, outcome, w = outcome_weights(session, "transition_model")
+    learned = 0
+    for a in (0, 1):
+        taken = first & (table["choice"] == a)
+        if taken.sum() < 10:
+            continue
+        common = np.mean(table["next_state"][taken] == a + 1)
+        t_common = w[(cue == 0) & (action == a) & (outcome == a + 1)].mean()
+        t_rare = w[(cue == 0) & (action == a) & (outcome == 2 - a)].mean()
+        # the learned probabilities follow what the circuit saw: near 0.7 and 0.3
+        assert abs(t_common - common) < 0.25 and abs(t_rare - (1 - common)) < 0.25, (a, common, t_common, t_rare)
+        assert t_common > t_rare
+        learned += 1
+    assert learned >= 1
+    # a first-stage move never leads back to the first state, nor straight to the reward
+    assert w[(cue == 0) & ((outcome == 0) | (outcome == 3))].max() < 0.05
+
+
+def test_second_stage_predictions_are_the_reward_probabilities(session):
+    table = session.trials
+    cue, action, outcome, w = outcome_weights(session, "transition_model")
+    for s in (1, 2):
+        for b in (0, 1):
+            taken = (table["state"] == s) & (table["choice"] == b)
+            if taken.sum() < 15:
+                continue
+            predicted = w[(cue == s) & (action == b) & (outcome == 3)].mean()
+            assert abs(predicted - table["reward"][taken][-15:].mean()) < 0.35
+
+
+def test_goal_directed_values_are_the_critics_scaled_and_the_reward_keeps_its_worth(session):
+    _, _, outcome, w = outcome_weights(session, "prospective_value")
+    ci, _, cw = session.recording.final_weights["corticostriatal"]
+    for state in (1, 2):
+        assert w[outcome == state].mean() == pytest.approx(GOAL_VALUE_GAIN * cw[ci == state].mean(), rel=0.1)
+    assert np.all(w[outcome == 3] == GOAL_VALUE_GAIN * REWARD_WORTH)
+
+
+def test_the_arbitration_weight_shares_the_pallidum_between_the_controllers():
+    g = make_circuit("model_based", model_based_weight=0.3, **SHAPE)
+    gains = {name: control_gain(g, attrs) for name, _, _, attrs in g.projections()}
+    assert gains["direct_dms"] == pytest.approx(0.3)
+    assert gains["direct"] == gains["indirect"] == pytest.approx(0.7)
+    assert gains["cue_d1"] == gains["corticostriatal"] == 1.0
+    g.set("pfc.model_based_weight", 1.0)
+    assert control_gain(g, g.projection("direct")) == 0.0
+
+
+def test_a_controlled_projection_without_a_pfc_is_refused():
+    g = make_circuit("actor_critic", **SHAPE)
+    g.set("direct.control", "habitual")
+    with pytest.raises(ConfigError, match="needs exactly one pfc"):
+        g.validate()
+
+
+def test_ocd_hands_most_of_the_control_to_habit():
+    g = make_circuit("model_based", **SHAPE)
+    sick = apply_disease(g, "ocd").validate()
+    assert sick.region("pfc")["params"]["model_based_weight"] == pytest.approx(0.4 * 0.5)
+    assert control_gain(sick, sick.projection("direct")) == pytest.approx(0.8)
+    assert sick.lesions == [{"transform": "goal_directed", "factor": 0.4, "disease": "ocd"}]
