@@ -135,7 +135,7 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
     for key, value in scoped["circuit"].items():
         graph.set(key, value)
     reference = resolve("reference", the_task.reference_params, scoped["reference"])
-    decision = resolve("decision", DECISION_PARAMS, scoped["decision"])
+    decision = resolve("decision", getattr(the_task, "decision_params", DECISION_PARAMS), scoped["decision"])
     the_task.check_circuit(graph.validate())
     return the_task, graph, reference, decision
 

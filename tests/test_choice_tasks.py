@@ -59,3 +59,11 @@ def test_the_circuit_is_shaped_to_the_task_and_checked_against_it():
         configure("bandit", sets={"task.reward_probs": "0.8"})
     with pytest.raises(ConfigError, match="reversal_trial=400 must come before the end"):
         run("reversal", n_trials=300, sets={"task.reversal_trial": "400"}, progress=False)
+
+
+def test_a_collapsing_bound_commits_even_when_the_fixed_bound_is_out_of_reach():
+    res = run("bandit", mode="rate", n_trials=10, seed=1, progress=False,
+              sets={"decision.threshold_hz": "500", "decision.collapse": "1"})
+    # the bound falls from 500 Hz to 0 over the 500 ms window: the released channel commits late in it
+    assert np.all(res.trials["choice"] >= 0)
+    assert np.all(res.trials["rt_ms"] > 400)

@@ -79,3 +79,13 @@ def test_dips_depress_d1_and_potentiate_d2_synapses():
                             "circuit.corticostriatal.w_init_spread": "0"})
     assert cs_weights(rec, "cortex_d1") < 5.0 - 0.1
     assert cs_weights(rec, "cortex_d2") > 5.0 + 0.1
+
+
+def test_the_tag_cascade_has_as_many_stages_as_asked():
+    from dopasim.models.plasticity import three_factor_equations
+
+    for mode in ("rate", "spiking"):
+        two, _, _ = three_factor_equations(mode, "none")
+        four, _, _ = three_factor_equations(mode, "none", stages=4)
+        assert "tag2" in two and "tag3" not in two and "delig/dt = (tag2 - elig)" in two
+        assert "dtag4/dt = (tag3 - tag4)" in four and "delig/dt = (tag4 - elig)" in four

@@ -451,7 +451,7 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
                                       f"(a pfc; it is a {graph.region(source)['region']}) and post='none' "
                                       f"(it is {p['post']!r})")
                 ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
-            extra, pre_code, post_code = three_factor_equations(mode, p["post"], p["pre"])
+            extra, pre_code, post_code = three_factor_equations(mode, p["post"], p["pre"], p["tag_stages"])
             model += extra
             on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
             on_post = post_code

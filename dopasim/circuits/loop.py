@@ -38,6 +38,8 @@ DECISION_PARAMS = {
                           low_inclusive=False, high=1000.0, unit="Hz"),
     "tau_ms": Param(50.0, "time constant of the decision units' rate estimate", low=0.0,
                     low_inclusive=False, high=10_000.0, unit="ms"),
+    "collapse": Param(0.0, "fraction by which the threshold falls, linearly, over the response window: a "
+                      "collapsing bound (Drugowitsch et al. 2012); 0: fixed", low=0.0, high=1.0),
 }
 
 #: variables every task group has
@@ -197,6 +199,10 @@ class TaskLoop:
         names = sorted({"choice", *task_names(offered)})
         eqs += self.declarations(names)
         threshold = "x > threshold and in_cue == 1 and task_choice < 0"
+        if self.decision_params["collapse"] > 0:
+            elapsed = "1.0 * (timestep(t, dt) % TRIAL_STEPS - CUE_STEP) / (OUT_STEP - CUE_STEP)"
+            threshold = threshold.replace("x > threshold", f"x > threshold * (1 - collapse * {elapsed})")
+            ns["collapse"] = self.decision_params["collapse"]
         if offered:
             threshold += f" and {offered} > 0"
         units = b2.NeuronGroup(k, eqs, threshold=expand(threshold), reset="", namespace=ns, method="euler",

@@ -179,7 +179,7 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
                  critic_stimuli: int = 1, critic_elements: int = CRITIC_ELEMENTS,
                  critic_element_ms: float = 100.0, critic_horizon_s: float | None = None,
                  stn_baseline_hz: float | None = None, loop_delay_ms: float = 0.0,
-                 punishment: bool = False) -> CircuitGraph:
+                 punishment: bool = False, critic_tag_stages: int = 2) -> CircuitGraph:
     """The basal ganglia actor-critic for ``actions`` choices among ``stimuli`` cues.
 
     ``topology="channel"``: stimulus k stands for action k (choose a stimulus, as in
@@ -208,6 +208,8 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     ``punishment``: a punishment input (negative feedback, through the lateral
     habenula) that inhibits the VTA and SNc as the reward input excites them,
     for tasks whose outcomes can be negative.
+    ``critic_tag_stages``: stages of the critic's tag cascade (see
+    :mod:`dopasim.models.plasticity`).
     """
     from dopasim.circuits.lesions import remove_region
 
@@ -259,7 +261,7 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     spread = critic_stimuli * critic_elements / CRITIC_ELEMENTS
     g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory", rule="three_factor",
                      weight=CRITIC_WEIGHT * spread, learning_rate=CRITIC_LEARNING_RATE * spread,
-                     eligibility_ms=CRITIC_ELIGIBILITY_MS, tau_ms=5.0,
+                     eligibility_ms=CRITIC_ELIGIBILITY_MS, tau_ms=5.0, tag_stages=critic_tag_stages,
                      **({"w_max": CRITIC_W_MAX_WORLD * spread} if world else {}))
     for da, suffix in (("vta", ""), ("snc", "_snc")):
         g.add_projection(f"value_fast{suffix}", "ventral_striatum", da, "excitatory", weight=value_fast,
@@ -299,7 +301,8 @@ REWARD_WORTH = 1.0
 
 def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", critic_stimuli: int = 1,
                 critic_elements: int = CRITIC_ELEMENTS, critic_element_ms: float = 100.0,
-                critic_horizon_s: float | None = None, model_based_weight: float = 0.5) -> CircuitGraph:
+                critic_horizon_s: float | None = None, critic_tag_stages: int = 2,
+                model_based_weight: float = 0.5) -> CircuitGraph:
     """The actor-critic with a PFC that plans: model-based and model-free control, arbitrated.
 
     Habitual (model-free) control is the actor-critic's dorsolateral striatum:
@@ -320,7 +323,7 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     Yin & Knowlton 2006).
     """
     g = actor_critic(stimuli, actions, topology, critic_stimuli, critic_elements, critic_element_ms,
-                     critic_horizon_s)
+                     critic_horizon_s, critic_tag_stages=critic_tag_stages)
     g.name = "model_based"
     scale = stimuli if topology == "all" else 1
     outcomes = stimuli + 1
@@ -341,6 +344,7 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
                      reward_outcome_weight=GOAL_VALUE_GAIN * REWARD_WORTH,
                      learning_rate=GOAL_VALUE_GAIN * critic["learning_rate"],
                      eligibility_ms=critic["eligibility_ms"], tag_ms=critic["tag_ms"],
+                     tag_stages=critic["tag_stages"],
                      w_max=GOAL_VALUE_GAIN * critic["w_max"], w_init_spread=0.0)
     g.add_projection("nigrostriatal_dms", "snc", "dms", "dopamine", weight=1.0, tau_ms=20.0)
     # lateral inhibition among its channels (collaterals and fast-spiking interneurons: Tepper et al. 2004):

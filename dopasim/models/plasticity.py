@@ -49,6 +49,8 @@ THREE_FACTOR = Rule(
                                low=0.0, high=100.0, unit="s"),
         "tag_ms": Param(100.0, "time constant of each tag stage", low=0.0, low_inclusive=False,
                         high=10_000.0, unit="ms"),
+        "tag_stages": Param(2, "stages of the tag cascade: more stages delay the trace more sharply, so a "
+                            "state's value is credited less with the burst of its own onset", low=1, high=8),
         "eligibility_ms": Param(400.0, "decay of the eligibility trace", low=0.0, low_inclusive=False,
                                 high=100_000.0, unit="ms"),
         "w_max": Param(100.0, "upper weight bound", low=0.0, low_inclusive=False),
@@ -89,7 +91,17 @@ STATE_PREDICTION = Rule(
 RULES = {rule.name: rule for rule in (THREE_FACTOR, STATE_PREDICTION)}
 
 
-def three_factor_equations(mode: str, post: str, pre: str = "rate") -> tuple[str, str, str]:
+def _cascade(first: str, stages: int) -> str:
+    """Tag stages 2 .. ``stages`` after ``first``'s (each ``tag_tau``), and the eligibility trace after them."""
+    lines, previous = [], first
+    for k in range(2, stages + 1):
+        lines.append(f"dtag{k}/dt = ({previous} - tag{k}) / tag_tau : Hz (clock-driven)")
+        previous = f"tag{k}"
+    lines.append(f"delig/dt = ({previous} - elig) / elig_tau : Hz (clock-driven)")
+    return "\n".join(lines) + "\n"
+
+
+def three_factor_equations(mode: str, post: str, pre: str = "rate", stages: int = 2) -> tuple[str, str, str]:
     """(model, on_pre, on_post) additions for a plastic synapse.
 
     The names ``tag_tau``, ``elig_tau``, ``post_ref`` are constants of the
@@ -105,17 +117,10 @@ def three_factor_equations(mode: str, post: str, pre: str = "rate") -> tuple[str
     if mode == "rate" or pre == "experienced":
         source = "rate_pre" if pre == "rate" else "experienced_pre * present_rate"
         activity = source + (gate if mode == "rate" else "")
-        model = f"""
-dtag/dt = ({activity} - tag) / tag_tau : Hz (clock-driven)
-dtag2/dt = (tag - tag2) / tag_tau : Hz (clock-driven)
-delig/dt = (tag2 - elig) / elig_tau : Hz (clock-driven)
-"""
+        model = f"\ndtag/dt = ({activity} - tag) / tag_tau : Hz (clock-driven)\n" + _cascade("tag", stages)
         return model, "", ""
-    model = """
-dtag/dt = -tag / tag_tau : 1 (clock-driven)
-dtag2/dt = (tag / tag_tau - tag2) / tag_tau : Hz (clock-driven)
-delig/dt = (tag2 - elig) / elig_tau : Hz (clock-driven)
-"""
+    # spiking: each spike steps the first tag (dimensionless), whose decay rate feeds the next stage
+    model = "\ndtag/dt = -tag / tag_tau : 1 (clock-driven)\n" + _cascade("tag / tag_tau", stages)
     if post == "none":
         return model, "tag += 1", ""
     model += "dpost_trace/dt = -post_trace / tag_tau : Hz (event-driven)\n"
