@@ -35,8 +35,8 @@ from dopasim.circuits.regions import REGIONS
 from dopasim.circuits.regions.striatum import RECEPTOR_AFFINITY_HZ
 from dopasim.circuits.regions.vta import asymmetries
 from dopasim.models import neurons
-from dopasim.models.plasticity import (PLASTICITY_DT_MS, STATE_PREDICTION_UPDATE, three_factor_equations,
-                                      weight_update)
+from dopasim.models.plasticity import (PLASTICITY_DT_MS, STATE_PREDICTION_UPDATE, forgetting,
+                                      three_factor_equations, weight_update)
 from dopasim.params import ConfigError
 
 MODES = ("rate", "spiking")
@@ -467,7 +467,8 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
                       post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
                       learning_rate=p["learning_rate"] * b2.second,
                       dopamine_tonic=tonic * b2.Hz, w_max=p["w_max"], spread=p["w_init_spread"],
-                      burst_gain=release["burst_gain"], dip_gain=release["dip_gain"])
+                      burst_gain=release["burst_gain"], dip_gain=release["dip_gain"],
+                      forget=max(p["forget_s"], 1e-9) * b2.second)
             if release["drug_hz"]:
                 if "drug" not in timed:
                     raise ConfigError(f"circuit.{release_name}.drug_hz: the circuit has a "
@@ -484,7 +485,8 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             syn.connect(condition=condition, p=p["p"])
         if attrs["rule"]:
             syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
-            update = weight_update(release) if attrs["rule"] == "three_factor" else STATE_PREDICTION_UPDATE
+            update = (forgetting(weight_update(release), p["forget_s"]) if attrs["rule"] == "three_factor"
+                      else STATE_PREDICTION_UPDATE)
             syn.run_regularly(update, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
             if p.get("pre") == "experienced":
                 # the reward outcome is never experienced as a state: its weight is its fixed worth

@@ -179,7 +179,9 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
                  critic_stimuli: int = 1, critic_elements: int = CRITIC_ELEMENTS,
                  critic_element_ms: float = 100.0, critic_horizon_s: float | None = None,
                  stn_baseline_hz: float | None = None, loop_delay_ms: float = 0.0,
-                 punishment: bool = False, critic_tag_stages: int = 2) -> CircuitGraph:
+                 punishment: bool = False, critic_tag_stages: int = 2,
+                 actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
+                 actor_learning_gain: float = 1.0) -> CircuitGraph:
     """The basal ganglia actor-critic for ``actions`` choices among ``stimuli`` cues.
 
     ``topology="channel"``: stimulus k stands for action k (choose a stimulus, as in
@@ -209,7 +211,9 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     habenula) that inhibits the VTA and SNc as the reward input excites them,
     for tasks whose outcomes can be negative.
     ``critic_tag_stages``: stages of the critic's tag cascade (see
-    :mod:`dopasim.models.plasticity`).
+    :mod:`dopasim.models.plasticity`). ``actor_eligibility_ms``,
+    ``actor_forget_s`` and ``actor_learning_gain`` (times the default learning
+    rates) set the actor's cue -> D1/D2 synapses.
     """
     from dopasim.circuits.lesions import remove_region
 
@@ -224,12 +228,13 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
         g.set(f"{region}.noise_hz", STRIATAL_NOISE_HZ)
     g.set("striatum_d2.dopamine_receptor", "d2")
     plastic = dict(rule="three_factor", post="rate", post_threshold_hz=ACTOR_POST_THRESHOLD_HZ,
-                   eligibility_ms=ACTOR_ELIGIBILITY_MS, w_max=ACTOR_W_MAX * scale, w_init_spread=0.0,
-                   topology=topology)
+                   eligibility_ms=actor_eligibility_ms, w_max=ACTOR_W_MAX * scale, w_init_spread=0.0,
+                   topology=topology, forget_s=actor_forget_s)
+    rate = ACTOR_LEARNING_RATE * actor_learning_gain * scale
     g.add_projection("cue_d1", "cue", "striatum_d1", "excitatory", weight=ACTOR_WEIGHT_D1 * scale,
-                     learning_rate=ACTOR_LEARNING_RATE * scale, **plastic)
+                     learning_rate=rate, **plastic)
     g.add_projection("cue_d2", "cue", "striatum_d2", "excitatory", weight=ACTOR_WEIGHT_D2 * scale,
-                     learning_rate=ACTOR_LEARNING_RATE * ACTOR_D2_LEARNING_GAIN * scale, **plastic)
+                     learning_rate=rate * ACTOR_D2_LEARNING_GAIN, **plastic)
     g.set("direct.weight", W_DIRECT_ACTOR)
     # hyperdirect (the global NoGo): in a choice among offered stimuli, two cues drive their STN channels; a
     # state reaching every channel shares the same summed drive among them, or the STN holds every channel back
@@ -302,7 +307,8 @@ REWARD_WORTH = 1.0
 def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", critic_stimuli: int = 1,
                 critic_elements: int = CRITIC_ELEMENTS, critic_element_ms: float = 100.0,
                 critic_horizon_s: float | None = None, critic_tag_stages: int = 2,
-                model_based_weight: float = 0.5) -> CircuitGraph:
+                actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
+                actor_learning_gain: float = 1.0, model_based_weight: float = 0.5) -> CircuitGraph:
     """The actor-critic with a PFC that plans: model-based and model-free control, arbitrated.
 
     Habitual (model-free) control is the actor-critic's dorsolateral striatum:
@@ -323,7 +329,9 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     Yin & Knowlton 2006).
     """
     g = actor_critic(stimuli, actions, topology, critic_stimuli, critic_elements, critic_element_ms,
-                     critic_horizon_s, critic_tag_stages=critic_tag_stages)
+                     critic_horizon_s, critic_tag_stages=critic_tag_stages,
+                     actor_eligibility_ms=actor_eligibility_ms, actor_forget_s=actor_forget_s,
+                     actor_learning_gain=actor_learning_gain)
     g.name = "model_based"
     scale = stimuli if topology == "all" else 1
     outcomes = stimuli + 1

@@ -54,6 +54,8 @@ THREE_FACTOR = Rule(
         "eligibility_ms": Param(400.0, "decay of the eligibility trace", low=0.0, low_inclusive=False,
                                 high=100_000.0, unit="ms"),
         "w_max": Param(100.0, "upper weight bound", low=0.0, low_inclusive=False),
+        "forget_s": Param(0.0, "time constant with which the weight relaxes back to its starting value "
+                          "(forgetting, Ito & Doya 2009); 0: never", low=0.0, high=1e6, unit="s"),
         "w_init_spread": Param(1.0, "initial weights uniform in weight*(1 +- spread)", low=0.0, high=1.0),
         "post": Param("none", "postsynaptic factor of the tag", choices=("none", "rate")),
         "post_ref_hz": Param(10.0, "postsynaptic rate that counts as factor 1", low=0.0,
@@ -136,6 +138,13 @@ STATE_PREDICTION_UPDATE = "w = clip(w + learning_rate * elig * onset_post * (obs
 #: ``dopamine_sign`` is +1 at D1 targets and -1 at D2 targets (opponent plasticity, Frank 2005)
 WEIGHT_UPDATE = ("w = clip(w + learning_rate * elig * dopamine_sign * (dopamine_post - dopamine_tonic) * dt, "
                  "0, w_max)")
+
+
+def forgetting(update: str, forget_s: float) -> str:
+    """``update`` plus a relaxation of ``w`` back to its starting ``weight`` with time constant ``forget``."""
+    if not forget_s:
+        return update
+    return update.replace(" * dt, 0, w_max)", " * dt + (weight - w) * dt / forget, 0, w_max)")
 
 
 def weight_update(release: dict) -> str:

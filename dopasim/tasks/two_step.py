@@ -40,6 +40,11 @@ FIRST, STATES, ACTIONS = 0, 3, 2
 #: 12% as much of its own onset burst as of the move out of it, so it settles above the second stage's values
 #: and the first-stage move dips on average; 4 stages credit 3% (the burst/offset ratio of the kernels)
 CRITIC_TAG_STAGES = 4
+#: the model-free actor of a drifting task: its eligibility spans the second stage (a trace of the first
+#: choice meets the outcome, as lambda does), it learns twice as fast as by default, and its weights relax to
+#: their start in 20 s (about 8 episodes: forgetting, Ito & Doya 2009), so preferences follow recent
+#: outcomes instead of saturating at the weight bound
+ACTOR = {"actor_eligibility_ms": 800.0, "actor_learning_gain": 2.0, "actor_forget_s": 20.0}
 
 
 def reward_walks(n: int, start: np.ndarray, sd: float, low: float, high: float,
@@ -89,9 +94,10 @@ class TwoStep(EpisodicTask):
     parameters in the range they fitted (beta 5, alpha 0.3, lambda 0.6,
     w 0.5); the decision bound collapses over the response window, so that a
     circuit whose Go and NoGo sit close together still commits (without it the
-    model-free circuit stops responding in waves); and the critic's tag cascade
+    model-free circuit stops responding in waves); the critic's tag cascade
     has 4 stages, so that a state's value is hardly credited with the burst of
-    its own onset (see :data:`CRITIC_TAG_STAGES`).
+    its own onset (see :data:`CRITIC_TAG_STAGES`); and the actor forgets
+    (:data:`ACTOR`).
     """
 
     name = "two_step"
@@ -107,7 +113,9 @@ class TwoStep(EpisodicTask):
         "reward_bounds": Param("0.25,0.75", "reflecting bounds of the reward probabilities"),
         **STEP_TIMING_PARAMS,
     }
-    default_trials = 200
+    #: Daw et al. ran 201; the stay probabilities of one simulated subject need more to settle
+    default_trials = 400
+    default_circuit = "model_based"
     max_steps = 2
 
     def __init__(self, **params):
@@ -137,7 +145,8 @@ class TwoStep(EpisodicTask):
 
     def circuit_shape(self, mode: str | None = None) -> dict:
         # every episode ends in its own outcome after two steps: an undiscounted critic, as in Daw et al.
-        return {**super().circuit_shape(mode), "critic_horizon_s": None, "critic_tag_stages": CRITIC_TAG_STAGES}
+        return {**super().circuit_shape(mode), "critic_horizon_s": None, "critic_tag_stages": CRITIC_TAG_STAGES,
+                **ACTOR}
 
     def start_state(self, rng) -> int:
         return FIRST
