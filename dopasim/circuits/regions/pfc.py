@@ -3,20 +3,20 @@
 The PFC of model-based control (Daw, Niv & Dayan 2005; Daw et al. 2011;
 Glascher et al. 2010). Its cells are grouped by action channel and, within a
 channel, by ``outcomes``: each state of the task, then the reward. Cell (a, o)
-fires
+fires prospectively, while the current state's cue is on: it is driven from
+the cue through the plastic ``transition_model`` projection, whose weight from
+state s is the learned probability that action a in s leads to outcome o (rule
+``state_prediction``), so every action's likely outcomes are active at once,
+each in its own channel. The PFC has no persistent-activity dynamics of its
+own: which state the circuit is in comes from the task.
 
-* prospectively, while the current state's cue is on: driven from the cue
-  through the plastic ``transition_model`` projection, whose weight from state
-  s is the learned probability that action a in s leads to outcome o (rule
-  ``state_prediction``), so every action's likely outcomes are active at once
-  in its own channel;
-* at ``present_hz`` while its outcome is the present state (for the whole
-  step: working memory of where the circuit is) or the reward just delivered.
-  This is what the ``state_prediction`` rule compares its prediction with,
-  within ``onset_ms`` of each move (the state prediction error of Glascher et
-  al. 2010), and what tags the ``pre="present"`` value synapses of the PFC's
-  targets, so they learn the value of an outcome when it is experienced, not
-  when it is imagined.
+Each cell also senses (without firing for it) whether its outcome is present:
+the state the circuit is in, for the whole step, or the reward just delivered.
+The ``state_prediction`` rule compares its predictions with what is present
+within ``onset_ms`` of each move (the state prediction error of Glascher et
+al. 2010). A state's presence, counted as ``present_hz``, tags the
+``pre="experienced"`` value synapses of the PFC's targets, so they learn the
+value of an outcome when it is experienced, not when it is imagined.
 
 The premotor efference copy lifts the chosen channel's cells above the
 ``state_prediction`` rule's threshold, so only the action taken updates its
@@ -42,8 +42,8 @@ REGION = RegionType(
         **population_params(size=8, tau_ms=20.0, baseline_hz=0.0),
         "outcomes": Param(4, "outcomes each action channel predicts: the task's states, then the reward",
                           low=1, high=1000),
-        "present_hz": Param(20.0, "drive of a cell while its outcome is present", low=0.0, high=500.0,
-                            unit="Hz"),
+        "present_hz": Param(20.0, "rate a present state counts as in the tags of value synapses "
+                            "(pre='experienced')", low=0.0, high=500.0, unit="Hz"),
         "onset_ms": Param(150.0, "window after a move in which the outcome is compared with the prediction",
                           low=1.0, high=10_000.0, unit="ms"),
         "model_based_weight": Param(0.5, "share of the goal-directed (model-based) pathway in the pallidum's "
