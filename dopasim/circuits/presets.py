@@ -170,6 +170,11 @@ CRITIC_W_MAX_WORLD = 25 * CRITIC_WEIGHT
 #: Bevan 2008; more GPe-STN synapses after DA loss: Fan et al. 2012) and STN -> GPe excitation (Holgado,
 #: Terry & Bogacz 2010): each weight x (1 + 1.25 x the fraction of nigral dopamine lost), doubled at 80% loss
 STN_GPE_DOPAMINE_SCALING = 1.25
+#: dopamine's tonic action on striatal excitability: as resting dopamine is lost, cortical (and premotor) drive
+#: of D1 cells weakens and of D2 cells strengthens, each weight x (1 -/+ 0.5 x the fraction lost) (Mallet et al.
+#: 2006; Surmeier et al. 2007; OpAL's rho, Collins & Frank 2014); 1 at the normal level, so a healthy circuit is
+#: untouched. It is what lets an unmedicated Parkinson's circuit avoid B better than it chooses A (README)
+D1_D2_EXCITABILITY_SCALING = 0.5
 #: and its ventral striatum rests at a low rate, so that small values of distant states are read in the range
 #: where a noisy LIF's rate follows its drive, not lost in the noise-driven floor below it (1.7 Hz at no drive)
 VALUE_RESTING_HZ = 4.0
@@ -244,6 +249,9 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     g.add_region("motor", "motor", channels=actions)
     for region in ("striatum_d1", "striatum_d2"):
         g.add_projection(f"motor_{region[-2:]}", "motor", region, "excitatory", weight=1.0, topology="channel")
+    for source in ("cue", "motor"):
+        g.set(f"{source}_d1.dopamine_scaling", -D1_D2_EXCITABILITY_SCALING)
+        g.set(f"{source}_d2.dopamine_scaling", D1_D2_EXCITABILITY_SCALING)
 
     # the critic: value of the cue in the ventral striatum, RPE in the VTA and in the SNc
     # (cortex holds a serial compound of the cue, per stimulus for state-dependent value, as in ``critic``)

@@ -34,11 +34,13 @@ the training trials; the test follows.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
 from gymnasium import spaces
 
+from dopasim.circuits.loop import DECISION_PARAMS
 from dopasim.models.rl import make_learner
 from dopasim.params import ConfigError, Param, resolve
 from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask, parse_probs
@@ -63,6 +65,9 @@ class ProbabilisticSelection(ChoiceTask):
         **TIMING_PARAMS,
     }
     default_trials = 360
+    #: the decision bound collapses over the response window (Drugowitsch et al. 2012): a circuit whose NoGo has
+    #: grown (dopamine loss) still commits, so what it learned shows in its choices rather than in misses
+    decision_params = {**DECISION_PARAMS, "collapse": replace(DECISION_PARAMS["collapse"], default=0.8)}
 
     def __init__(self, **params):
         self.p = resolve("task", self.params, params)
