@@ -35,8 +35,9 @@ from dopasim.circuits.regions import REGIONS
 from dopasim.circuits.regions.striatum import RECEPTOR_AFFINITY_HZ
 from dopasim.circuits.regions.vta import asymmetries
 from dopasim.models import neurons
-from dopasim.models.plasticity import (PLASTICITY_DT_MS, STATE_PREDICTION_UPDATE, forgetting,
-                                      three_factor_equations, weight_update)
+from dopasim.models.plasticity import (PLASTICITY_DT_MS, REWARD_PREDICTION_EQUATIONS, REWARD_PREDICTION_UPDATE,
+                                      STATE_PREDICTION_UPDATE, forgetting, three_factor_equations,
+                                      weight_update)
 from dopasim.params import ConfigError
 
 MODES = ("rate", "spiking")
@@ -243,7 +244,7 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
                          clamp_period=params["clamp_period_s"] * b2.second)
     if REGIONS[graph.region(region)["region"]].signal:
         # a population that senses the task (the PFC): which outcome is present, and what a move showed
-        currents += "present : 1\nexperienced : 1\nobserved : 1\nonset : 1\n"
+        currents += "present : 1\nexperienced : 1\nobserved : 1\nonset : 1\nrewarded : 1\n"
     body = neurons.RATE_UNIT if mode == "rate" else neurons.LIF
     if mode == "spiking":
         namespace.update(neurons.LIF_NAMESPACE)
@@ -332,17 +333,69 @@ def _senses(region: str, params: dict, n: int, timed: dict, loop: TaskLoop | Non
 
     Returns the reader, whose :attr:`~_SignalReader.sensing` code sets each
     cell's ``present``, ``experienced`` (present, and a state rather than the
-    reward), ``onset`` (1 within ``onset_ms`` of a move) and ``observed``
-    (present and onset).
+    reward), ``onset`` (1 within ``onset_ms`` of a move), ``observed``
+    (present and onset) and ``rewarded`` (a reward delivered, and onset).
     """
     reader = _SignalReader(region, timed, loop)
     present, moved = reader.signal("present"), reader.signal("moved")
     outcome = pfc_outcome(n, params)
-    now, since = present(outcome), moved()
+    now, since, reward_now = present(outcome), moved(), present(params["outcomes"] - 1)
     reader.sensing = reader.code() + (
         f"present = {now}\nexperienced = present * int({outcome} < {params['outcomes'] - 1})\n"
-        f"onset = int({since} < {params['onset_ms'] / 1000!r})\nobserved = present * onset")
+        f"onset = int({since} < {params['onset_ms'] / 1000!r})\nobserved = present * onset\n"
+        f"rewarded = {reward_now} * onset")
     return reader
+
+
+def _plasticity(graph: CircuitGraph, name: str, source: str, target: str, mode: str, groups: dict,
+                timed: dict) -> tuple[str, str, str, dict, str]:
+    """A plastic projection's (model, on_pre, on_post) additions, namespace and weight update code."""
+    import brian2 as b2
+
+    attrs = graph.projection(name)
+    rule, p = attrs["rule"], attrs["params"]
+    ns = dict(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms, w_max=p["w_max"],
+              spread=p["w_init_spread"], learning_rate=p["learning_rate"])
+    senses = "experienced" in groups[source].variables
+    if rule == "state_prediction":
+        if "observed" not in groups[target].variables:
+            raise ConfigError(f"projection {name!r}: the state_prediction rule learns what a PFC or hippocampus "
+                              f"observes, but {target!r} is a {graph.region(target)['region']} region")
+        ns.update(gain=p["gain"], post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz)
+        return (*three_factor_equations(mode, "gate"), ns, STATE_PREDICTION_UPDATE)
+    if rule == "reward_prediction":
+        if not senses:
+            raise ConfigError(f"projection {name!r}: the reward_prediction rule learns the reward of the states a "
+                              f"hippocampus or PFC senses, but {source!r} is a {graph.region(source)['region']} "
+                              "region")
+        ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
+        return REWARD_PREDICTION_EQUATIONS, "", "", ns, REWARD_PREDICTION_UPDATE
+    if p["pre"] == "experienced":
+        if not senses or p["post"] != "none":
+            raise ConfigError(f"circuit.{name}.pre='experienced' needs a source that senses what is present "
+                              f"(a pfc; it is a {graph.region(source)['region']}) and post='none' "
+                              f"(it is {p['post']!r})")
+        ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
+    release_name, da_source, release = graph.dopamine_projection(target)
+    release = dict(release["params"])
+    # the set point: what the DA cells' firing releases at rest (a drug's share cancels)
+    tonic = release["weight"] * resting_drive(graph, da_source)
+    slope = receptor_slope(graph, target)
+    release.update(burst_gain=release["burst_gain"] * slope, dip_gain=release["dip_gain"] * slope)
+    receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
+    ns.update(dopamine_sign=-1.0 if receptor == "d2" else 1.0,
+              post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
+              learning_rate=p["learning_rate"] * b2.second, dopamine_tonic=tonic * b2.Hz,
+              burst_gain=release["burst_gain"], dip_gain=release["dip_gain"])
+    if p["forget_s"]:
+        ns["forget"] = p["forget_s"] * b2.second
+    if release["drug_hz"]:
+        if "drug" not in timed:
+            raise ConfigError(f"circuit.{release_name}.drug_hz: the circuit has a drug action but this task "
+                              "delivers no drug (pavlovian with task.drug=true does)")
+        ns.update(drug=release["drug_hz"] * b2.Hz, sig_drug=timed["drug"])
+    return (*three_factor_equations(mode, p["post"], p["pre"], p["tag_stages"]), ns,
+            forgetting(weight_update(release), p["forget_s"]))
 
 
 def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, loop: TaskLoop | None = None):
@@ -432,49 +485,13 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
         else:
             on_pre = f"{var}_post += w{gain} / (N_incoming * tau_syn)"
         kwargs = {}
-        if attrs["rule"] == "state_prediction":
-            if "observed" not in groups[target].variables:
-                raise ConfigError(f"projection {name!r}: the state_prediction rule learns what a PFC observes, "
-                                  f"but {target!r} is a {graph.region(target)['region']} region")
-            extra, pre_code, post_code = three_factor_equations(mode, "gate")
+        if attrs["rule"]:
+            extra, pre_code, post_code, rule_ns, update = _plasticity(graph, name, source, target, mode, groups,
+                                                                      timed)
             model += extra
             on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
             on_post = post_code
-            ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms, gain=p["gain"],
-                      post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
-                      learning_rate=p["learning_rate"], w_max=p["w_max"], spread=p["w_init_spread"])
-            kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
-        if attrs["rule"] == "three_factor":
-            if p["pre"] == "experienced":
-                if "experienced" not in groups[source].variables or p["post"] != "none":
-                    raise ConfigError(f"circuit.{name}.pre='experienced' needs a source that senses what is present "
-                                      f"(a pfc; it is a {graph.region(source)['region']}) and post='none' "
-                                      f"(it is {p['post']!r})")
-                ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
-            extra, pre_code, post_code = three_factor_equations(mode, p["post"], p["pre"], p["tag_stages"])
-            model += extra
-            on_pre = "\n".join(c for c in (on_pre, pre_code) if c)
-            on_post = post_code
-            release_name, da_source, release = graph.dopamine_projection(target)
-            release = dict(release["params"])
-            # the set point: what the DA cells' firing releases at rest (a drug's share cancels)
-            tonic = release["weight"] * resting_drive(graph, da_source)
-            slope = receptor_slope(graph, target)
-            release.update(burst_gain=release["burst_gain"] * slope, dip_gain=release["dip_gain"] * slope)
-            receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
-            ns.update(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms,
-                      dopamine_sign=-1.0 if receptor == "d2" else 1.0,
-                      post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
-                      learning_rate=p["learning_rate"] * b2.second,
-                      dopamine_tonic=tonic * b2.Hz, w_max=p["w_max"], spread=p["w_init_spread"],
-                      burst_gain=release["burst_gain"], dip_gain=release["dip_gain"],
-                      forget=max(p["forget_s"], 1e-9) * b2.second)
-            if release["drug_hz"]:
-                if "drug" not in timed:
-                    raise ConfigError(f"circuit.{release_name}.drug_hz: the circuit has a "
-                                      "drug action but this task delivers no drug (pavlovian with task.drug=true "
-                                      "does)")
-                ns.update(drug=release["drug_hz"] * b2.Hz, sig_drug=timed["drug"])
+            ns.update(rule_ns)
             kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
         syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
                           on_post=on_post or None, namespace=ns, name=name, **kwargs)
@@ -485,8 +502,6 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             syn.connect(condition=condition, p=p["p"])
         if attrs["rule"]:
             syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
-            update = (forgetting(weight_update(release), p["forget_s"]) if attrs["rule"] == "three_factor"
-                      else STATE_PREDICTION_UPDATE)
             syn.run_regularly(update, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
             if p.get("pre") == "experienced":
                 # the reward outcome is never experienced as a state: its weight is its fixed worth

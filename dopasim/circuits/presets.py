@@ -184,7 +184,7 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
                  critic_stimuli: int = 1, critic_elements: int = CRITIC_ELEMENTS,
                  critic_element_ms: float = 100.0, critic_horizon_s: float | None = None,
                  stn_baseline_hz: float | None = None, loop_delay_ms: float = 0.0,
-                 punishment: bool = False, critic_tag_stages: int = 2,
+                 punishment: bool = False, critic_tag_stages: int = 2, critic_learning_gain: float = 1.0,
                  actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
                  actor_learning_gain: float = 1.0) -> CircuitGraph:
     """The basal ganglia actor-critic for ``actions`` choices among ``stimuli`` cues.
@@ -215,6 +215,7 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     ``punishment``: a punishment input (negative feedback, through the lateral
     habenula) that inhibits the VTA and SNc as the reward input excites them,
     for tasks whose outcomes can be negative.
+    ``critic_learning_gain`` multiplies the critic's learning rate.
     ``critic_tag_stages``: stages of the critic's tag cascade (see
     :mod:`dopasim.models.plasticity`). ``actor_eligibility_ms``,
     ``actor_forget_s`` and ``actor_learning_gain`` (times the default learning
@@ -273,7 +274,8 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     # the drive is the mean over the cortex's cells: scaled so one active element drives as hard in every shape
     spread = critic_stimuli * critic_elements / CRITIC_ELEMENTS
     g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory", rule="three_factor",
-                     weight=CRITIC_WEIGHT * spread, learning_rate=CRITIC_LEARNING_RATE * spread,
+                     weight=CRITIC_WEIGHT * spread,
+                     learning_rate=CRITIC_LEARNING_RATE * critic_learning_gain * spread,
                      eligibility_ms=CRITIC_ELIGIBILITY_MS, tau_ms=5.0, tag_stages=critic_tag_stages,
                      **({"w_max": CRITIC_W_MAX_WORLD * spread} if world else {}))
     for da, suffix in (("vta", ""), ("snc", "_snc")):
@@ -315,6 +317,7 @@ REWARD_WORTH = 1.0
 def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", critic_stimuli: int = 1,
                 critic_elements: int = CRITIC_ELEMENTS, critic_element_ms: float = 100.0,
                 critic_horizon_s: float | None = None, critic_tag_stages: int = 2,
+                critic_learning_gain: float = 1.0,
                 actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
                 actor_learning_gain: float = 1.0, model_based_weight: float = 0.5) -> CircuitGraph:
     """The actor-critic with a PFC that plans: model-based and model-free control, arbitrated.
@@ -338,6 +341,7 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     """
     g = actor_critic(stimuli, actions, topology, critic_stimuli, critic_elements, critic_element_ms,
                      critic_horizon_s, critic_tag_stages=critic_tag_stages,
+                     critic_learning_gain=critic_learning_gain,
                      actor_eligibility_ms=actor_eligibility_ms, actor_forget_s=actor_forget_s,
                      actor_learning_gain=actor_learning_gain)
     g.name = "model_based"
@@ -348,13 +352,8 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     # an uninformed model to start with: every outcome equally likely after every action
     g.add_projection("transition_model", "cue", "pfc", "excitatory", rule="state_prediction", weight=1 / outcomes,
                      gain=PROSPECTIVE_GAIN * scale, topology="all")
-    # the efference copy lifts the chosen action's PFC cells, so only its predictions are updated
-    g.add_projection("motor_pfc", "motor", "pfc", "excitatory", weight=1.0, topology="channel")
-    g.add_region("dms", "striatum", size=CELLS_PER_CHANNEL * actions, channels=actions,
-                 baseline_hz=STRIATUM_THRESHOLD_HZ, noise_hz=STRIATAL_NOISE_HZ)
-    # the cue drives it as it first drives the dorsolateral D1 cells, so the two share the pallidum evenly
-    g.add_projection("cue_dms", "cue", "dms", "excitatory", weight=CUE_DMS * scale, topology=topology)
     critic = g.projection("corticostriatal")["params"]
+    _goal_directed_striatum(g, "pfc", actions, scale, topology)
     g.add_projection("prospective_value", "pfc", "dms", "excitatory", rule="three_factor", pre="experienced",
                      topology="channel", weight=GOAL_VALUE_GAIN * critic["weight"],
                      reward_outcome_weight=GOAL_VALUE_GAIN * REWARD_WORTH,
@@ -363,6 +362,21 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
                      tag_stages=critic["tag_stages"],
                      w_max=GOAL_VALUE_GAIN * critic["w_max"], w_init_spread=0.0)
     g.add_projection("nigrostriatal_dms", "snc", "dms", "dopamine", weight=1.0, tau_ms=20.0)
+    return g
+
+
+def _goal_directed_striatum(g: CircuitGraph, planner: str, actions: int, scale: int, topology: str) -> None:
+    """The dorsomedial striatum of goal-directed control, its drive from the cue, and the arbitration.
+
+    The ``planner`` (PFC or hippocampus) hears the efference copy, which lifts the chosen action's cells;
+    the caller adds the planner's value projection into the DMS.
+    """
+    # the efference copy lifts the chosen action's cells, so only its predictions are updated
+    g.add_projection(f"motor_{planner}", "motor", planner, "excitatory", weight=1.0, topology="channel")
+    g.add_region("dms", "striatum", size=CELLS_PER_CHANNEL * actions, channels=actions,
+                 baseline_hz=STRIATUM_THRESHOLD_HZ, noise_hz=STRIATAL_NOISE_HZ)
+    # the cue drives it as it first drives the dorsolateral D1 cells, so the two share the pallidum evenly
+    g.add_projection("cue_dms", "cue", "dms", "excitatory", weight=CUE_DMS * scale, topology=topology)
     # lateral inhibition among its channels (collaterals and fast-spiking interneurons: Tepper et al. 2004):
     # what all actions' values share is damped by 1 + weight, what sets them apart passes
     g.add_projection("dms_lateral", "dms", "dms", "inhibitory", weight=DMS_LATERAL_INHIBITION)
@@ -370,6 +384,49 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
                      control="goal_directed")
     for projection in ("direct", "indirect"):
         g.set(f"{projection}.control", "habitual")
+
+
+#: the hippocampus' successor trace, about two steps of an episodic task (a discount of 0.6 per 800 ms step)
+SUCCESSOR_TRACE_MS = 1600.0
+#: the worth of a reward certain to follow a state, in the SR readout's weights (the PFC's reward outcome's)
+SR_REWARD_WORTH = GOAL_VALUE_GAIN * REWARD_WORTH
+
+
+def successor(stimuli: int = 2, actions: int = 2, topology: str = "channel", critic_stimuli: int = 1,
+              critic_elements: int = CRITIC_ELEMENTS, critic_element_ms: float = 100.0,
+              critic_horizon_s: float | None = None, critic_tag_stages: int = 2,
+              critic_learning_gain: float = 1.0,
+              actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
+              actor_learning_gain: float = 1.0, model_based_weight: float = 0.5) -> CircuitGraph:
+    """The actor-critic with a hippocampal successor representation: SR and model-free control, arbitrated.
+
+    As :func:`model_based`, with the hippocampus in the PFC's place (see
+    :mod:`dopasim.circuits.regions.hippocampus`): while a state's cue is on,
+    cell (a, x) fires with the learned discounted occupancy of state x after
+    action a (``successor_map``: the state prediction rule with a trace of
+    about two steps), and drives the dorsomedial striatum's channel a through
+    weights that learned the immediate reward of leaving x
+    (``reward_model``): channel a's drive is sum_x M(s, a, x) R(x), the SR
+    value of a (Stachenfeld et al. 2017; Russek et al. 2017). The dorsomedial
+    striatum inhibits the GPi by ``model_based_weight`` of the direct pathway's
+    weight, the dorsolateral by 1 - it.
+    """
+    g = actor_critic(stimuli, actions, topology, critic_stimuli, critic_elements, critic_element_ms,
+                     critic_horizon_s, critic_tag_stages=critic_tag_stages,
+                     critic_learning_gain=critic_learning_gain,
+                     actor_eligibility_ms=actor_eligibility_ms, actor_forget_s=actor_forget_s,
+                     actor_learning_gain=actor_learning_gain)
+    g.name = "successor"
+    scale = stimuli if topology == "all" else 1
+    outcomes = stimuli + 1
+    g.add_region("hippocampus", "hippocampus", size=actions * outcomes * PFC_CELLS, channels=actions,
+                 outcomes=outcomes, model_based_weight=model_based_weight)
+    # no occupancy to start with: the SR is learned from experience
+    g.add_projection("successor_map", "cue", "hippocampus", "excitatory", rule="state_prediction", weight=0.0,
+                     gain=PROSPECTIVE_GAIN * scale, eligibility_ms=SUCCESSOR_TRACE_MS, topology="all")
+    _goal_directed_striatum(g, "hippocampus", actions, scale, topology)
+    g.add_projection("reward_model", "hippocampus", "dms", "excitatory", rule="reward_prediction", weight=0.0,
+                     topology="channel", w_max=SR_REWARD_WORTH)
     return g
 
 
@@ -378,6 +435,8 @@ PRESETS = {
                      "ventral striatum critic, VTA RPE (default for choice tasks)"),
     "model_based": (model_based, "actor-critic plus a PFC that plans with a learned transition model, its "
                     "model-based values arbitrated with the model-free actor's (Daw et al. 2005, 2011)"),
+    "successor": (successor, "actor-critic plus a hippocampal successor representation, its SR values "
+                  "arbitrated with the model-free actor's (Stachenfeld et al. 2017; Russek et al. 2017)"),
     "critic": (critic, "Pavlovian critic: cortex (serial compound) -> ventral striatum value -> VTA RPE"),
     "distributional": (distributional, "critic with value channels, each trained by DA cells of its own "
                        "asymmetry: expectiles of the reward distribution (Dabney et al. 2020)"),

@@ -22,7 +22,15 @@ the opponent actor learning model of Collins & Frank (2014).
 all or none above the threshold), and no dopamine: within a window after each
 move, a tagged weight moves towards 1 if its outcome was observed and towards
 0 if not, so it learns the probability of that outcome (the state prediction
-error of Glascher, Daw, Dayan & O'Doherty 2010).
+error of Glascher, Daw, Dayan & O'Doherty 2010). With a trace that outlasts
+the step, it learns the discounted occupancy of every later outcome: a
+successor representation (the hippocampus).
+
+``reward_prediction`` is the reward model of an SR: a state's presence
+(after its onset) tags the weight, and within a window after each move a
+tagged weight moves towards ``w_max`` if a reward was delivered and towards 0
+if not: the expected immediate reward of leaving that state, learned by a
+reward prediction error (Russek et al. 2017), not by dopamine.
 """
 
 from __future__ import annotations
@@ -90,7 +98,23 @@ STATE_PREDICTION = Rule(
     },
 )
 
-RULES = {rule.name: rule for rule in (THREE_FACTOR, STATE_PREDICTION)}
+#: the reward model of a successor representation (Russek, Momennejad, Botvinick, Gershman & Daw 2017)
+REWARD_PREDICTION = Rule(
+    name="reward_prediction",
+    summary="state presence tag x (reward delivered - prediction) at each move: learned immediate rewards",
+    params={
+        "learning_rate": Param(0.05, "weight change per second per Hz of eligibility, towards the reward",
+                               low=0.0, high=100.0),
+        "tag_ms": THREE_FACTOR.params["tag_ms"],
+        "eligibility_ms": Param(100.0, "decay of the eligibility trace", low=0.0, low_inclusive=False,
+                                high=100_000.0, unit="ms"),
+        "w_max": Param(10.0, "the weight of a reward certain to follow the state: the reward's worth", low=0.0,
+                       low_inclusive=False),
+        "w_init_spread": THREE_FACTOR.params["w_init_spread"],
+    },
+)
+
+RULES = {rule.name: rule for rule in (THREE_FACTOR, STATE_PREDICTION, REWARD_PREDICTION)}
 
 
 def _cascade(first: str, stages: int) -> str:
@@ -133,6 +157,14 @@ def three_factor_equations(mode: str, post: str, pre: str = "rate", stages: int 
 #: the state prediction error: while a move's outcome is observed (``onset_post``), each tagged prediction
 #: moves towards 1 if its outcome is the one observed (``observed_post``) and towards 0 if not
 STATE_PREDICTION_UPDATE = "w = clip(w + learning_rate * elig * onset_post * (observed_post - w) * dt, 0, w_max)"
+
+
+#: a state's presence after its own onset window tags (``present_rate`` a constant of the synapse)
+REWARD_PREDICTION_EQUATIONS = ("\ndtag/dt = (experienced_pre * (1 - onset_pre) * present_rate - tag) / tag_tau : Hz "
+                               "(clock-driven)\n" + _cascade("tag", 1))
+#: within a move's window (``onset_pre``), each tagged weight moves towards ``w_max`` if a reward was delivered
+REWARD_PREDICTION_UPDATE = ("w = clip(w + learning_rate * elig * onset_pre * (w_max * rewarded_pre - w) * dt, "
+                            "0, w_max)")
 
 
 #: ``dopamine_sign`` is +1 at D1 targets and -1 at D2 targets (opponent plasticity, Frank 2005)

@@ -1,4 +1,4 @@
-"""Abstract reference learners for choice tasks: Q-learning, a tabular actor-critic, model-based, hybrid.
+"""Abstract reference learners for choice tasks: Q-learning, a tabular actor-critic, model-based, hybrid, SR.
 
 Both choose by softmax over their action preferences with inverse temperature
 ``beta`` and learn from the TD error ``delta = r + gamma * V(s') - V(s)``
@@ -19,7 +19,7 @@ import numpy as np
 
 from dopasim.params import Param
 
-LEARNERS = ("actor_critic", "q_learning", "model_based", "hybrid")
+LEARNERS = ("actor_critic", "q_learning", "model_based", "hybrid", "successor")
 
 REFERENCE_PARAMS = {
     "learner": Param("actor_critic", "reference learner", choices=LEARNERS),
@@ -28,7 +28,8 @@ REFERENCE_PARAMS = {
     "beta": Param(5.0, "softmax inverse temperature", low=0.0, high=1000.0),
     "gamma": Param(0.9, "discount per decision", low=0.0, high=1.0),
     "lam": Param(0.6, "hybrid: eligibility of the previous step within an episode (lambda)", low=0.0, high=1.0),
-    "eta": Param(0.2, "model_based, hybrid: learning rate of the transition model", low=0.0, high=1.0),
+    "eta": Param(0.2, "model_based, hybrid: learning rate of the transition model; successor: of the "
+                 "successor representation", low=0.0, high=1.0),
     "model_based_weight": Param(0.5, "hybrid: weight of the model-based values in the choice", low=0.0,
                                 high=1.0),
 }
@@ -139,6 +140,50 @@ class Hybrid:
         return float(delta)
 
 
+class Successor:
+    """SR-TD (Russek, Momennejad, Botvinick, Gershman & Daw 2017): values from a successor representation.
+
+    ``M(s, a, x)`` is the discounted expected number of future visits to state
+    ``x`` after action ``a`` in ``s`` (Dayan 1993), learned by TD after each
+    move to ``s'``: ``M(s, a) += eta * (onehot(s') + gamma * M_pi(s') - M(s, a))``,
+    with ``M_pi(s')`` the expectation over the learner's own softmax policy
+    at ``s'`` (0 at the end of an episode). Rewards are learned apart, by a
+    reward prediction error (``alpha``): ``R(s, a)`` the immediate reward of a
+    move and ``R(x)`` the mean immediate reward of leaving state x. Then
+    ``Q(s, a) = R(s, a) + gamma * sum_x M(s, a, x) R(x)``: a change of reward is
+    felt at once in every state that leads to it, a change of transition only
+    where it was experienced (Stachenfeld, Botvinick & Gershman 2017;
+    Momennejad et al. 2017).
+    """
+
+    def __init__(self, n_states: int, n_actions: int, alpha: float, beta: float, gamma: float, eta: float, **_):
+        self.m = np.zeros((n_states, n_actions, n_states))
+        self.move_reward = np.zeros((n_states, n_actions))
+        self.state_reward = np.zeros(n_states)
+        self.alpha, self.beta, self.gamma, self.eta = alpha, beta, gamma, eta
+
+    @property
+    def q(self) -> np.ndarray:
+        return self.move_reward + self.gamma * self.m @ self.state_reward
+
+    def choose(self, state: int, rng: np.random.Generator, allowed=None) -> int:
+        return softmax_choice(self.q[state], self.beta, rng, allowed)
+
+    def learn(self, state: int, action: int, reward: float, next_state: int, done: bool) -> float:
+        occupancy = np.zeros(self.m.shape[2])
+        if not done:
+            occupancy[next_state] = 1.0
+            z = self.beta * (self.q[next_state] - self.q[next_state].max())
+            policy = np.exp(z) / np.exp(z).sum()
+            occupancy += self.gamma * policy @ self.m[next_state]
+        self.m[state, action] += self.eta * (occupancy - self.m[state, action])
+        delta = reward - self.move_reward[state, action]
+        self.move_reward[state, action] += self.alpha * delta
+        self.state_reward[state] += self.alpha * (reward - self.state_reward[state])
+        return float(delta)
+
+
 def make_learner(n_states: int, n_actions: int, learner: str, **params):
-    kinds = {"q_learning": QLearning, "actor_critic": ActorCritic, "model_based": ModelBased, "hybrid": Hybrid}
+    kinds = {"q_learning": QLearning, "actor_critic": ActorCritic, "model_based": ModelBased, "hybrid": Hybrid,
+             "successor": Successor}
     return kinds[learner](n_states, n_actions, **params)

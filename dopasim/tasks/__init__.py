@@ -11,10 +11,12 @@ from dopasim.tasks.gridworld import Gridworld
 from dopasim.tasks.pavlovian import Pavlovian
 from dopasim.tasks.probabilistic_selection import ProbabilisticSelection
 from dopasim.tasks.rest import Rest
+from dopasim.tasks.revaluation import Revaluation
 from dopasim.tasks.two_step import TwoStep
 from dopasim.tasks.variable_magnitude import VariableMagnitude
 
-TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld, Rest, VariableMagnitude, TwoStep)}
+TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld, Rest, VariableMagnitude, TwoStep,
+                                 Revaluation)}
 #: an external Gymnasium environment: ``gym:ENV_ID`` (see :class:`dopasim.tasks.episodic.GymTask`)
 GYM_PREFIX = "gym:"
 

@@ -74,8 +74,9 @@ class RegionType:
 
 
 from dopasim.circuits.regions import (  # noqa: E402
-    cortex, gpe, gpi, motor, pfc, punishment, reward, salience, snc, stn, striatum, thalamus, vta)
+    cortex, gpe, gpi, hippocampus, motor, pfc, punishment, reward, salience, snc, stn, striatum, thalamus, vta)
 
 REGIONS: dict[str, RegionType] = {r.name: r for r in (
     cortex.REGION, reward.REGION, punishment.REGION, salience.REGION, striatum.REGION, vta.REGION,
-    gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION, snc.REGION, motor.REGION, pfc.REGION)}
+    gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION, snc.REGION, motor.REGION, pfc.REGION,
+    hippocampus.REGION)}
