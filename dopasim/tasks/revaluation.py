@@ -79,6 +79,8 @@ class Revaluation(EpisodicTask):
         **STEP_TIMING_PARAMS,
     }
     default_circuit = "successor"
+    #: the default session (instances with other phase lengths set their own)
+    default_trials = len(CONDITIONS) * (30 + 40 + 3)
     max_steps = 3
 
     def __init__(self, **params):
