@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class ConfigError(ValueError):
@@ -91,6 +91,11 @@ def unknown_name(owner: str, name: str, valid) -> ConfigError:
     near = difflib.get_close_matches(name, valid, n=1)
     hint = f" (did you mean {near[0]!r}?)" if near else ""
     return ConfigError(f"unknown {owner} {name!r}{hint}; valid: {', '.join(valid)}")
+
+
+def with_defaults(declared: dict[str, Param], **defaults) -> dict[str, Param]:
+    """``declared`` with the defaults of some parameters changed (a task's own defaults for shared parameters)."""
+    return {**declared, **{name: replace(declared[name], default=value) for name, value in defaults.items()}}
 
 
 def resolve(owner: str, declared: dict[str, Param], given: dict | None) -> dict:

@@ -169,7 +169,7 @@ def dopamine_scaling(graph: CircuitGraph, target: str, attrs: dict) -> float:
 def control_gain(graph: CircuitGraph, attrs: dict) -> float:
     """A projection's share in the arbitration between goal-directed and habitual control.
 
-    ``model_based_weight`` (of the circuit's PFC) for a ``control="goal_directed"``
+    ``model_based_weight`` (of the circuit's PFC or hippocampus) for a ``control="goal_directed"``
     projection, 1 minus it for a ``"habitual"`` one, 1 for the rest (Daw, Niv &
     Dayan 2005: the controllers' values mixed by a weight, as in Daw et al. 2011).
     """
@@ -243,7 +243,7 @@ def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[
                          clamp_stop=params["clamp_stop_s"] * b2.second,
                          clamp_period=params["clamp_period_s"] * b2.second)
     if REGIONS[graph.region(region)["region"]].signal:
-        # a population that senses the task (the PFC): which outcome is present, and what a move showed
+        # a population that senses the task (a PFC or hippocampus): which outcome is present, what a move showed
         currents += "present : 1\nexperienced : 1\nobserved : 1\nonset : 1\nrewarded : 1\n"
     body = neurons.RATE_UNIT if mode == "rate" else neurons.LIF
     if mode == "spiking":
@@ -323,13 +323,14 @@ class _SignalReader:
 
 
 def pfc_outcome(n: int, params: dict, cell: str = "i") -> str:
-    """The outcome (0 .. outcomes - 1) a PFC cell stands for, as an expression of its index ``cell``."""
+    """The outcome (0 .. outcomes - 1) a PFC (or hippocampus) cell stands for, as an expression of its index."""
     per_outcome = n // (params["channels"] * params["outcomes"])
     return f"(({cell} // {per_outcome}) % {params['outcomes']})"
 
 
 def _senses(region: str, params: dict, n: int, timed: dict, loop: TaskLoop | None) -> _SignalReader:
-    """A PFC's reading of the task: which outcome is present (a column per outcome), how long since the move.
+    """A PFC's (or hippocampus') reading of the task: which outcome is present (a column per outcome), how
+    long since the move.
 
     Returns the reader, whose :attr:`~_SignalReader.sensing` code sets each
     cell's ``present``, ``experienced`` (present, and a state rather than the
@@ -357,6 +358,8 @@ def _plasticity(graph: CircuitGraph, name: str, source: str, target: str, mode: 
     ns = dict(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms, w_max=p["w_max"],
               spread=p["w_init_spread"], learning_rate=p["learning_rate"])
     senses = "experienced" in groups[source].variables
+    if senses:
+        ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
     if rule == "state_prediction":
         if "observed" not in groups[target].variables:
             raise ConfigError(f"projection {name!r}: the state_prediction rule learns what a PFC or hippocampus "
@@ -368,14 +371,12 @@ def _plasticity(graph: CircuitGraph, name: str, source: str, target: str, mode: 
             raise ConfigError(f"projection {name!r}: the reward_prediction rule learns the reward of the states a "
                               f"hippocampus or PFC senses, but {source!r} is a {graph.region(source)['region']} "
                               "region")
-        ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
         return REWARD_PREDICTION_EQUATIONS, "", "", ns, REWARD_PREDICTION_UPDATE
     if p["pre"] == "experienced":
         if not senses or p["post"] != "none":
             raise ConfigError(f"circuit.{name}.pre='experienced' needs a source that senses what is present "
-                              f"(a pfc; it is a {graph.region(source)['region']}) and post='none' "
+                              f"(a pfc or hippocampus; it is a {graph.region(source)['region']}) and post='none' "
                               f"(it is {p['post']!r})")
-        ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
     release_name, da_source, release = graph.dopamine_projection(target)
     release = dict(release["params"])
     # the set point: what the DA cells' firing releases at rest (a drug's share cancels)

@@ -204,11 +204,11 @@ class CircuitGraph:
         return REGIONS[attrs["region"]].channels(attrs["params"])
 
     def control_region(self) -> str:
-        """The region whose ``model_based_weight`` arbitrates between controllers (the PFC)."""
+        """The region whose ``model_based_weight`` arbitrates between controllers (the PFC or hippocampus)."""
         found = [r for r, d in self.graph.nodes(data=True) if "model_based_weight" in d["params"]]
         if len(found) != 1:
             raise ConfigError(f"circuit {self.name!r} has projections with a control (goal_directed or habitual), "
-                              f"so it needs exactly one pfc to arbitrate, and it has {len(found)}")
+                              f"so it needs exactly one pfc or hippocampus to arbitrate, and it has {len(found)}")
         return found[0]
 
     def dopamine_projection(self, target: str) -> tuple[str, str, dict] | None:

@@ -18,7 +18,7 @@ a disease preset is plain data (:mod:`dopasim.circuits.diseases`).
 ``dopamine_noise``   a fluctuation of the DA cells' drive
 ``clamp``            a drive added to a region over a time window (optogenetic
                      excitation, or with a negative drive, silencing)
-``goal_directed``    the PFC's share in the arbitration (``model_based_weight``)
+``goal_directed``    the PFC's (or hippocampus') share in the arbitration (``model_based_weight``)
                      times a factor
 ==================== ==========================================================
 """
@@ -199,13 +199,13 @@ def clamp(graph: CircuitGraph, region: str, drive_hz: float, start_s: float, sto
 def goal_directed(graph: CircuitGraph, factor: float) -> CircuitGraph:
     """Goal-directed (model-based) control's share of the pallidum times ``factor``; habit takes the rest.
 
-    ``model_based_weight`` of the circuit's PFC (see
+    ``model_based_weight`` of the circuit's PFC or hippocampus (see
     :func:`dopasim.circuits.compiler.control_gain`) times ``factor``, capped at 1.
     """
     factor = _number("goal_directed", "factor", factor, 0.0)
     if not any("model_based_weight" in graph.region(r)["params"] for r in graph.regions()):
-        raise ConfigError(f"goal_directed: circuit {graph.name!r} has no PFC, so no goal-directed control to "
-                          "change (use --circuit model_based)")
+        raise ConfigError(f"goal_directed: circuit {graph.name!r} has no PFC or hippocampus, so no goal-directed "
+                          "control to change (use --circuit model_based or successor)")
     region = graph.control_region()
     weight = graph.region(region)["params"]["model_based_weight"]
     out = _record(graph, "goal_directed", factor=factor)

@@ -339,16 +339,11 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     dorsomedial/dorsolateral split of goal-directed and habitual control:
     Yin & Knowlton 2006).
     """
-    g = actor_critic(stimuli, actions, topology, critic_stimuli, critic_elements, critic_element_ms,
-                     critic_horizon_s, critic_tag_stages=critic_tag_stages,
-                     critic_learning_gain=critic_learning_gain,
-                     actor_eligibility_ms=actor_eligibility_ms, actor_forget_s=actor_forget_s,
-                     actor_learning_gain=actor_learning_gain)
-    g.name = "model_based"
-    scale = stimuli if topology == "all" else 1
-    outcomes = stimuli + 1
-    g.add_region("pfc", "pfc", size=actions * outcomes * PFC_CELLS, channels=actions, outcomes=outcomes,
-                 model_based_weight=model_based_weight)
+    g, scale, outcomes = _with_planner(
+        "model_based", "pfc", model_based_weight, stimuli, actions, topology, critic_stimuli, critic_elements,
+        critic_element_ms, critic_horizon_s, critic_tag_stages=critic_tag_stages,
+        critic_learning_gain=critic_learning_gain, actor_eligibility_ms=actor_eligibility_ms,
+        actor_forget_s=actor_forget_s, actor_learning_gain=actor_learning_gain)
     # an uninformed model to start with: every outcome equally likely after every action
     g.add_projection("transition_model", "cue", "pfc", "excitatory", rule="state_prediction", weight=1 / outcomes,
                      gain=PROSPECTIVE_GAIN * scale, topology="all")
@@ -363,6 +358,21 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
                      w_max=GOAL_VALUE_GAIN * critic["w_max"], w_init_spread=0.0)
     g.add_projection("nigrostriatal_dms", "snc", "dms", "dopamine", weight=1.0, tau_ms=20.0)
     return g
+
+
+def _with_planner(name: str, planner: str, model_based_weight: float, stimuli: int, actions: int, topology: str,
+                  *args, **kwargs) -> tuple[CircuitGraph, int, int]:
+    """The actor-critic (``args``, ``kwargs``: its shape) named ``name``, with a ``planner`` region (a PFC or
+    hippocampus: one cell group per action channel and outcome, each state and then the reward).
+
+    Returns the graph, the cue weights' scale and the number of outcomes.
+    """
+    g = actor_critic(stimuli, actions, topology, *args, **kwargs)
+    g.name = name
+    outcomes = stimuli + 1
+    g.add_region(planner, planner, size=actions * outcomes * PFC_CELLS, channels=actions, outcomes=outcomes,
+                 model_based_weight=model_based_weight)
+    return g, stimuli if topology == "all" else 1, outcomes
 
 
 def _goal_directed_striatum(g: CircuitGraph, planner: str, actions: int, scale: int, topology: str) -> None:
@@ -411,16 +421,11 @@ def successor(stimuli: int = 2, actions: int = 2, topology: str = "channel", cri
     striatum inhibits the GPi by ``model_based_weight`` of the direct pathway's
     weight, the dorsolateral by 1 - it.
     """
-    g = actor_critic(stimuli, actions, topology, critic_stimuli, critic_elements, critic_element_ms,
-                     critic_horizon_s, critic_tag_stages=critic_tag_stages,
-                     critic_learning_gain=critic_learning_gain,
-                     actor_eligibility_ms=actor_eligibility_ms, actor_forget_s=actor_forget_s,
-                     actor_learning_gain=actor_learning_gain)
-    g.name = "successor"
-    scale = stimuli if topology == "all" else 1
-    outcomes = stimuli + 1
-    g.add_region("hippocampus", "hippocampus", size=actions * outcomes * PFC_CELLS, channels=actions,
-                 outcomes=outcomes, model_based_weight=model_based_weight)
+    g, scale, outcomes = _with_planner(
+        "successor", "hippocampus", model_based_weight, stimuli, actions, topology, critic_stimuli,
+        critic_elements, critic_element_ms, critic_horizon_s, critic_tag_stages=critic_tag_stages,
+        critic_learning_gain=critic_learning_gain, actor_eligibility_ms=actor_eligibility_ms,
+        actor_forget_s=actor_forget_s, actor_learning_gain=actor_learning_gain)
     # no occupancy to start with: the SR is learned from experience
     g.add_projection("successor_map", "cue", "hippocampus", "excitatory", rule="state_prediction", weight=0.0,
                      gain=PROSPECTIVE_GAIN * scale, eligibility_ms=SUCCESSOR_TRACE_MS, topology="all")

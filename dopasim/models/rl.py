@@ -162,18 +162,19 @@ class Successor:
         self.state_reward = np.zeros(n_states)
         self.alpha, self.beta, self.gamma, self.eta = alpha, beta, gamma, eta
 
-    @property
-    def q(self) -> np.ndarray:
-        return self.move_reward + self.gamma * self.m @ self.state_reward
+    def values(self, state: int) -> np.ndarray:
+        """Q(state, .) from the SR and the learned rewards."""
+        return self.move_reward[state] + self.gamma * self.m[state] @ self.state_reward
 
     def choose(self, state: int, rng: np.random.Generator, allowed=None) -> int:
-        return softmax_choice(self.q[state], self.beta, rng, allowed)
+        return softmax_choice(self.values(state), self.beta, rng, allowed)
 
     def learn(self, state: int, action: int, reward: float, next_state: int, done: bool) -> float:
         occupancy = np.zeros(self.m.shape[2])
         if not done:
             occupancy[next_state] = 1.0
-            z = self.beta * (self.q[next_state] - self.q[next_state].max())
+            q = self.values(next_state)
+            z = self.beta * (q - q.max())
             policy = np.exp(z) / np.exp(z).sum()
             occupancy += self.gamma * policy @ self.m[next_state]
         self.m[state, action] += self.eta * (occupancy - self.m[state, action])

@@ -45,7 +45,7 @@ import numpy as np
 from gymnasium import spaces
 
 from dopasim.models.rl import REFERENCE_PARAMS, make_learner
-from dopasim.params import ConfigError, resolve
+from dopasim.params import ConfigError, resolve, with_defaults
 from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask
 from dopasim.tasks.pavlovian import check_regions, corr
 
@@ -72,7 +72,7 @@ class EpisodicTask(ChoiceTask):
     topology = "all"
     unit = "episodes"
     #: discounted values over several steps differ by little, so the reference's softmax is sharper
-    reference_params = {**REFERENCE_PARAMS, "beta": replace(REFERENCE_PARAMS["beta"], default=20.0)}
+    reference_params = with_defaults(REFERENCE_PARAMS, beta=20.0)
     default_trials = 100
     max_steps = 50
 
@@ -265,15 +265,24 @@ class EpisodicTask(ChoiceTask):
         steps, returns = np.full(len(table["state"]), np.nan), np.full(len(table["state"]), np.nan)
         for row in ends:
             episode = table["episode"][row]
-            state, _ = self.reset(options={"start": draws["start"][episode], "luck": draws["luck"][episode]})
-            total, over = 0.0, False
-            while not over:
-                action = agent.choose(state, rng)
-                next_state, reward, terminal, truncated, _ = self.step(action)
-                agent.learn(state, action, reward, next_state, terminal)
-                total, state, over = total + reward, next_state, terminal or truncated
-            steps[row], returns[row] = self._steps, total
+            path = self.play_episode(agent, rng, draws["start"][episode], draws["luck"][episode])
+            steps[row], returns[row] = self._steps, sum(reward for *_, reward in path)
         return {"ref_episode_steps": steps, "ref_episode_return": returns}
+
+    def play_episode(self, agent, rng: np.random.Generator, start: int, luck) -> list[tuple[int, int, float]]:
+        """``agent`` plays (and learns) one episode from ``start`` with the draws ``luck``, in the world ``P``.
+
+        Returns its moves: (action, next state, reward) per step.
+        """
+        state, _ = self.reset(options={"start": start, "luck": luck})
+        path, over = [], False
+        while not over:
+            action = agent.choose(state, rng)
+            next_state, reward, terminal, truncated, _ = self.step(action)
+            agent.learn(state, action, reward, next_state, terminal)
+            path.append((action, next_state, reward))
+            state, over = next_state, terminal or truncated
+        return path
 
     # -- measures --------------------------------------------------------------
     def episodes(self, table: dict, prefix: str = "") -> dict[str, np.ndarray]:

@@ -34,7 +34,6 @@ the training trials; the test follows.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
@@ -42,7 +41,7 @@ from gymnasium import spaces
 
 from dopasim.circuits.loop import DECISION_PARAMS
 from dopasim.models.rl import make_learner
-from dopasim.params import ConfigError, Param, resolve
+from dopasim.params import ConfigError, Param, resolve, with_defaults
 from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask, parse_probs
 from dopasim.tasks.pavlovian import corr
 
@@ -67,7 +66,7 @@ class ProbabilisticSelection(ChoiceTask):
     default_trials = 360
     #: the decision bound collapses over the response window (Drugowitsch et al. 2012): a circuit whose NoGo has
     #: grown (dopamine loss) still commits, so what it learned shows in its choices rather than in misses
-    decision_params = {**DECISION_PARAMS, "collapse": replace(DECISION_PARAMS["collapse"], default=0.8)}
+    decision_params = with_defaults(DECISION_PARAMS, collapse=0.8)
 
     def __init__(self, **params):
         self.p = resolve("task", self.params, params)

@@ -36,13 +36,11 @@ test).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from dopasim.circuits.loop import DECISION_PARAMS
 from dopasim.models.rl import make_learner
-from dopasim.params import ConfigError, Param, resolve
+from dopasim.params import ConfigError, Param, resolve, with_defaults
 from dopasim.tasks.episodic import STEP_TIMING_PARAMS, EpisodicTask
 
 CONDITIONS = ("reward", "transition", "control")
@@ -63,11 +61,9 @@ class Revaluation(EpisodicTask):
 
     name = "revaluation"
     summary = "Momennejad 2017 reward vs transition revaluation: revaluation_score per condition"
-    reference_params = {**EpisodicTask.reference_params,
-                        **{k: replace(EpisodicTask.reference_params[k], default=v)
-                           for k, v in (("learner", "successor"), ("beta", 5.0), ("alpha", 0.3), ("eta", 0.3),
-                                        ("gamma", 0.9))}}
-    decision_params = {**DECISION_PARAMS, "collapse": replace(DECISION_PARAMS["collapse"], default=0.8)}
+    reference_params = with_defaults(EpisodicTask.reference_params, learner="successor", beta=5.0, alpha=0.3,
+                                      eta=0.3, gamma=0.9)
+    decision_params = with_defaults(DECISION_PARAMS, collapse=0.8)
     params = {
         "conditions": Param(",".join(CONDITIONS), f"the blocks' conditions, in order (of {', '.join(CONDITIONS)})"),
         "learning_episodes": Param(30, "episodes from the start per block, before the change", low=1,
@@ -175,16 +171,10 @@ class Revaluation(EpisodicTask):
         for first, end in zip(firsts, ends):
             episode = table["episode"][first]
             self.P = worlds[episode]
-            state, _ = self.reset(options={"start": draws["start"][episode], "luck": draws["luck"][episode]})
-            total, over, choice = 0.0, False, None
-            while not over:
-                action = agent.choose(state, rng)
-                choice = action if choice is None else choice
-                next_state, reward, terminal, truncated, _ = self.step(action)
-                agent.learn(state, action, reward, next_state, terminal)
-                total, state, over = total + reward, next_state, terminal or truncated
-            out["ref_first_choice"][first] = choice
-            out["ref_episode_steps"][end], out["ref_episode_return"][end] = self._steps, total
+            path = self.play_episode(agent, rng, draws["start"][episode], draws["luck"][episode])
+            out["ref_first_choice"][first] = path[0][0]
+            out["ref_episode_steps"][end] = self._steps
+            out["ref_episode_return"][end] = sum(reward for *_, reward in path)
         self.P = self._world({})
         return out
 

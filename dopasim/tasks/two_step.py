@@ -26,13 +26,11 @@ rewarded - rare unrewarded), halved), each for the circuit and, with
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from dopasim.circuits.loop import DECISION_PARAMS
 from dopasim.models.rl import make_learner
-from dopasim.params import ConfigError, Param, resolve
+from dopasim.params import ConfigError, Param, resolve, with_defaults
 from dopasim.tasks.episodic import STEP_TIMING_PARAMS, EpisodicTask
 
 FIRST, STATES, ACTIONS = 0, 3, 2
@@ -101,11 +99,9 @@ class TwoStep(EpisodicTask):
     """
 
     name = "two_step"
-    reference_params = {**EpisodicTask.reference_params,
-                        **{k: replace(EpisodicTask.reference_params[k], default=v)
-                           for k, v in (("learner", "hybrid"), ("beta", 5.0), ("alpha", 0.3), ("lam", 0.6),
-                                        ("gamma", 1.0))}}
-    decision_params = {**DECISION_PARAMS, "collapse": replace(DECISION_PARAMS["collapse"], default=0.8)}
+    reference_params = with_defaults(EpisodicTask.reference_params, learner="hybrid", beta=5.0, alpha=0.3, lam=0.6,
+                                      gamma=1.0)
+    decision_params = with_defaults(DECISION_PARAMS, collapse=0.8)
     summary = "Daw 2011 two-step task: stay probabilities, mb_index (reward x transition), mf_index"
     params = {
         "common_prob": Param(0.7, "probability of the common transition", low=0.5, high=1.0),
@@ -191,16 +187,9 @@ class TwoStep(EpisodicTask):
 
     def play(self, agent, draws: dict, episode: int, rng: np.random.Generator) -> tuple[int, int, float]:
         """``agent`` plays episode ``episode`` of ``draws`` (and learns): first choice, state reached, reward."""
-        state, _ = self.reset(options={"start": FIRST, "luck": draws["luck"][episode],
-                                       "reward_probs": draws["reward_probs"][episode]})
-        total, over, path = 0.0, False, []
-        while not over:
-            action = agent.choose(state, rng)
-            next_state, reward, terminal, truncated, _ = self.step(action)
-            agent.learn(state, action, reward, next_state, terminal)
-            path.append((action, next_state))
-            total, state, over = total + reward, next_state, terminal or truncated
-        return path[0][0], path[0][1], total
+        self.P = self._world(draws["reward_probs"][episode])
+        path = self.play_episode(agent, rng, FIRST, draws["luck"][episode])
+        return path[0][0], path[0][1], sum(reward for *_, reward in path)
 
     def headline(self, table: dict) -> dict:
         out = super().headline(table)
