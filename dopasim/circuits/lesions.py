@@ -204,8 +204,8 @@ def goal_directed(graph: CircuitGraph, factor: float) -> CircuitGraph:
     """
     factor = _number("goal_directed", "factor", factor, 0.0)
     if not any("model_based_weight" in graph.region(r)["params"] for r in graph.regions()):
-        raise ConfigError(f"goal_directed: circuit {graph.name!r} has no PFC or hippocampus, so no goal-directed "
-                          "control to change (use --circuit model_based or successor)")
+        raise ConfigError(f"goal_directed: circuit {graph.name!r} has no PFC, so no goal-directed control to "
+                          "change (use --circuit model_based, or successor for a hippocampus)")
     region = graph.control_region()
     weight = graph.region(region)["params"]["model_based_weight"]
     out = _record(graph, "goal_directed", factor=factor)
