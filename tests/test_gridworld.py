@@ -111,3 +111,60 @@ def test_dopamine_signals_the_td_error_of_each_move(room):
 def test_a_time_limit_shorter_than_the_way_to_the_goal_is_refused():
     with pytest.raises(ConfigError, match="max_steps=2 is fewer than the 3 steps"):
         make("gridworld", layout=ROOM, max_steps=2)
+
+
+# -- replay: the episode's last moves played again through the same circuit -------------------------------
+
+@pytest.fixture(scope="module")
+def replayed_room():
+    return run("gridworld", mode="rate", n_trials=40, seed=2, sets={"task.layout": ROOM, "task.replay_steps": "3"},
+               progress=False)
+
+
+def test_after_each_episode_its_last_moves_are_replayed_with_the_remembered_outcomes(replayed_room):
+    t, events = replayed_room.trials, replayed_room.recording.events
+    assert "replayed" not in t and len(t["trial"]) == ((events["replayed"] == 0) & (events["stimulus"] >= 0)).sum()
+    replays = (events["replayed"] == 1) & (events["stimulus"] >= 0)
+    last = t["episode"].max()
+    for episode in range(last):  # the session ends before the last episode's replay
+        lived = np.flatnonzero(t["episode"] == episode)[-3:]
+        again = np.flatnonzero(replays & (events["episode"] == episode))
+        assert len(again) == len(lived)
+        assert list(events["stimulus"][again]) == list(t["state"][lived])
+        assert list(events["choice"][again]) == list(t["choice"][lived])
+        assert list(events["reward"][again]) == list(t["reward"][lived])
+        assert list(events["world_state"][again]) == list(t["next_state"][lived])
+    assert not np.any(replays & (events["episode"] == last))
+
+
+def test_replay_reaches_the_criterion_in_fewer_episodes_and_fewer_real_steps(room, replayed_room):
+    without, replayed = room.summary, replayed_room.summary
+    assert replayed["episodes_to_criterion"] < without["episodes_to_criterion"]
+    assert replayed["steps_to_criterion"] < without["steps_to_criterion"]
+
+
+def _episodes_to_criterion(learner: str, replay_steps: int, seeds=range(20), n=100) -> float:
+    from dopasim.models.rl import make_learner
+    from dopasim.tasks.episodic import criterion
+
+    maze = make("gridworld", replay_steps=replay_steps)
+    counts = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        draws = maze.draws(n, rng)
+        agent = make_learner(maze.n_states, maze.n_actions, learner, alpha=0.1, alpha_actor=0.1, beta=20.0,
+                             gamma=0.9, planning_steps=10)
+        paths = [maze.play_episode(agent, rng, draws["start"][e], draws["luck"][e]) for e in range(n)]
+        returns = np.array([sum(r for *_, r in path) for path in paths])
+        steps = np.where(returns > 0, [len(path) for path in paths], maze.max_steps)
+        episodes, _ = criterion({"start": draws["start"], "steps": steps, "return": returns},
+                                maze.shortest_paths())
+        counts.append(episodes or n)
+    return float(np.mean(counts))
+
+
+def test_reference_learners_reach_the_criterion_sooner_with_replay():
+    # the circuit's replay (the episode's last 6 moves, once) in the abstract actor-critic, and Dyna-Q's
+    # 10 replays of remembered moves after every real one, against Q-learning: 20 seeds of the default maze
+    assert _episodes_to_criterion("actor_critic", 6) < 0.75 * _episodes_to_criterion("actor_critic", 0)
+    assert _episodes_to_criterion("dyna", 0) < 0.5 * _episodes_to_criterion("q_learning", 0)

@@ -18,6 +18,9 @@ inside the simulation (docs/design/closed_loop.md):
   trial (``choice = -1``);
 * input regions read the task's state through linked variables, so the cue and
   the reward volley follow the circuit's own choices;
+* a task that replays experience keeps it in a ``memory`` group (one unit per
+  slot, written at each outcome) and reads one slot back through summed
+  variables, so a remembered move can be played through the circuit again;
 * a task whose length depends on the circuit's own play (a training criterion,
   episodes of a maze) ends the session early: when its ``stop_when`` condition
   holds at a trial's start, generated code stops the run after that time step.
@@ -52,6 +55,23 @@ reward : 1
 stimulus : integer
 stopped : 1
 """
+
+
+@dataclass
+class Memory:
+    """A store of ``slots`` remembered moves in generated code.
+
+    One time step after each outcome, when ``store_when`` (an expression of
+    ``task_NAME`` variables) holds, the slot ``slot`` (an expression of them)
+    takes the task's ``fields``. The task reads back the slot given by its
+    variable ``recall_index`` as ``recalled_FIELD`` (set ``recall_index`` at an
+    outcome: the read-out follows it one time step later).
+    """
+
+    slots: int
+    fields: tuple[str, ...]
+    store_when: str
+    slot: str
 
 
 @dataclass
@@ -91,6 +111,8 @@ class TaskProgram:
     initial: dict[str, float] = field(default_factory=dict)
     #: what the progress bar counts: (task variable, total, label); default trials
     progress: tuple[str, int, str] | None = None
+    #: remembered moves, for replay (None: no memory)
+    memory: Memory | None = None
 
 
 def _stop_session():
@@ -149,8 +171,11 @@ class TaskLoop:
         self.tables = {name: b2.TimedArray(np.asarray(values, dtype=float), dt=program.trial_s * b2.second,
                                            name=name) for name, values in program.tables.items()}
         self.namespace = {**self.constants, **self.tables, "stop_session": _stop_session()}
+        memory = program.memory
+        recalled = "".join(f"recalled_{name} : 1\n" for name in memory.fields) if memory else ""
+        recalled += "recall_index : integer\n" if memory else ""
         self.task = b2.NeuronGroup(
-            1, TASK_VARIABLES + program.variables, namespace=self.namespace, name="task",
+            1, TASK_VARIABLES + program.variables + recalled, namespace=self.namespace, name="task",
             events={"trial_start": "timestep(t, dt) % TRIAL_STEPS == 0",
                     "outcome": "timestep(t, dt) % TRIAL_STEPS == OUT_STEP"})
         self.task.choice = -1
@@ -165,6 +190,26 @@ class TaskLoop:
                                    name="task_log")
         self.decision_params = resolve("decision", DECISION_PARAMS, decision or {})
         self.objects = [self.task, self.log]
+        if memory:
+            self._remember(memory)
+
+    def _remember(self, memory: Memory) -> None:
+        """The memory group: each slot stores the task's fields, and the recalled slot's are summed back."""
+        import brian2 as b2
+
+        names = sorted({*memory.fields, *task_names(memory.store_when), *task_names(memory.slot)})
+        store = (f"timestep(t, dt) % TRIAL_STEPS == OUT_STEP + 1 and ({memory.store_when}) and "
+                 f"({memory.slot}) == i")
+        group = b2.NeuronGroup(memory.slots, "".join(f"{name} : 1\n" for name in memory.fields)
+                               + self.declarations(names), events={"store": store}, namespace=self.namespace,
+                               name="replay_memory")
+        self.link(group, names)
+        group.run_on_event("store", "\n".join(f"{name} = task_{name}" for name in memory.fields))
+        recall = b2.Synapses(group, self.task, "".join(
+            f"recalled_{name}_post = {name}_pre * int(i_pre == recall_index_post) : 1 (summed)\n"
+            for name in memory.fields), name="replay_recall")
+        recall.connect(j="0")
+        self.objects += [group, recall]
 
     def link(self, group, names: list[str]) -> None:
         """Give ``group`` read access to the task's variables ``names`` (declared as ``task_NAME``)."""

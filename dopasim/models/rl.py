@@ -19,7 +19,7 @@ import numpy as np
 
 from dopasim.params import Param
 
-LEARNERS = ("actor_critic", "q_learning", "model_based", "hybrid", "successor")
+LEARNERS = ("actor_critic", "q_learning", "model_based", "hybrid", "successor", "dyna")
 
 REFERENCE_PARAMS = {
     "learner": Param("actor_critic", "reference learner", choices=LEARNERS),
@@ -32,6 +32,7 @@ REFERENCE_PARAMS = {
                  "successor representation", low=0.0, high=1.0),
     "model_based_weight": Param(0.5, "hybrid: weight of the model-based values in the choice", low=0.0,
                                 high=1.0),
+    "planning_steps": Param(10, "dyna: remembered moves replayed after each real one", low=0, high=10_000),
 }
 
 
@@ -184,7 +185,37 @@ class Successor:
         return float(delta)
 
 
+class Dyna(QLearning):
+    """Dyna-Q (Sutton 1990): Q-learning, plus ``planning_steps`` replays after each real move.
+
+    Each replay draws a move made before (uniformly among the state-action pairs
+    tried) and learns from its last remembered outcome, as from a real one:
+    offline replay of experience, the hippocampal reading of Dyna (Johnson &
+    Redish 2005; Mattar & Daw 2018).
+    """
+
+    def __init__(self, n_states: int, n_actions: int, alpha: float, beta: float, gamma: float,
+                 planning_steps: int, **_):
+        super().__init__(n_states, n_actions, alpha=alpha, beta=beta, gamma=gamma)
+        self.planning_steps = planning_steps
+        self.memory: dict[tuple[int, int], tuple[float, int, bool]] = {}
+        self.rng = None
+
+    def choose(self, state: int, rng: np.random.Generator, allowed=None) -> int:
+        self.rng = rng  # the replays draw from the choices' generator: one seed fixes both
+        return super().choose(state, rng, allowed)
+
+    def learn(self, state: int, action: int, reward: float, next_state: int, done: bool) -> float:
+        delta = super().learn(state, action, reward, next_state, done)
+        self.memory[state, action] = (reward, next_state, done)
+        tried = list(self.memory)
+        for k in self.rng.integers(len(tried), size=self.planning_steps):
+            s, a = tried[k]
+            super().learn(s, a, *self.memory[s, a])
+        return delta
+
+
 def make_learner(n_states: int, n_actions: int, learner: str, **params):
     kinds = {"q_learning": QLearning, "actor_critic": ActorCritic, "model_based": ModelBased, "hybrid": Hybrid,
-             "successor": Successor}
+             "successor": Successor, "dyna": Dyna}
     return kinds[learner](n_states, n_actions, **params)

@@ -44,6 +44,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from dopasim.circuits.loop import Memory
 from dopasim.models.rl import REFERENCE_PARAMS, make_learner
 from dopasim.params import ConfigError, resolve, with_defaults
 from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask
@@ -57,6 +58,10 @@ STEP_TIMING_PARAMS = {
                                   help="cue onset to the move: the time allowed to respond"),
 }
 
+
+#: replay's task variables, and its trial start: a replayed move's action is the remembered one
+REPLAY_VARIABLES = "replaying : integer\nreplayed : integer\nreplay_left : integer\nreplay_end : integer\n"
+REPLAY_START = "replayed = replaying\nchoice = replaying * (int(recalled_choice + 1.5) - 1) - (1 - replaying)\n"
 
 #: the critic's discount time constant, in steps: gamma = exp(-1 / 10) = 0.90 per step
 CRITIC_HORIZON_STEPS = 10
@@ -75,6 +80,8 @@ class EpisodicTask(ChoiceTask):
     reference_params = with_defaults(REFERENCE_PARAMS, beta=20.0)
     default_trials = 100
     max_steps = 50
+    #: moves replayed after each episode (the episode's last ones; 0: no replay)
+    replay_steps = 0
 
     def _init_world(self) -> None:
         self._init_timing()
@@ -194,8 +201,12 @@ class EpisodicTask(ChoiceTask):
         tables = {name: np.stack([w[0][name].reshape(-1) for w in worlds]) for name in worlds[0][0]}
         tables.update(start_state=draws["start"].astype(float), luck=draws["luck"].reshape(-1))
         pick = " + ".join(f"int(u >= world_cumulative(world_row, base + {k}))" for k in range(k_max - 1)) or "0"
+        replay = self.replay_steps
+        # a real step (with replay on: not a replayed one)
+        playing = "int(world_state >= 0) * (1 - replaying)" if replay else "int(world_state >= 0)"
         on_outcome = (
-            "playing = int(world_state >= 0)\n"
+            ("gap = int(world_state < 0)\n" if replay else "")
+            + f"playing = {playing}\n"
             "valid = playing * int(choice >= 0)\n"
             "base = ((world_state * playing) * N_ACTIONS + choice * valid) * N_OUTCOMES\n"
             "u = luck((episode * playing * MAX_STEPS + step * playing) * TRIAL_STEPS * dt)\n"
@@ -208,32 +219,70 @@ class EpisodicTask(ChoiceTask):
             "timeout = playing * (1 - done) * int(step >= MAX_STEPS)\n"
             "over = int(done + timeout > 0)\n"
             "first = int(start_state((episode + 1) * TRIAL_STEPS * dt) + 0.5)\n"
-            "stay = (1 - valid) * world_state\n"
-            "world_state = playing * ((1 - over) * (valid * moved_to + stay) - over) + (1 - playing) * first\n"
-            "episode += 1 - playing\n"
-            "onset = t\n")
+            "stay = (1 - valid) * world_state\n")
+        if not replay:
+            on_outcome += ("world_state = playing * ((1 - over) * (valid * moved_to + stay) - over) + "
+                           "(1 - playing) * first\n"
+                           "episode += 1 - playing\n")
+        else:
+            on_outcome = on_outcome.replace("step = (step + 1) * playing\n",
+                                            "step = (step + 1) * playing + replaying * step\n")
+            on_outcome += self._replay_outcome()
+        on_outcome += "onset = t\n"
         shown = "int(task_world_state == {index})"
         since = "(t - task_onset) / second"
         # and for a PFC: which outcome is present (each state, then a reward just delivered), time since the move
         present = f"int(task_world_state == ({{index}})) + int(({{index}}) == {self.n_states}) * int(task_reward > 0)"
         signals = {"salience": f"in_cue * {shown}", "cs": f"{shown} * {since} - (1 - {shown})",
                    "present": present, "moved": since}
+        slots = self.max_steps + 1 + (min(replay, self.max_steps) + 1 if replay else 0)
         program = self.program_base(
-            n_trials * (self.max_steps + 1) + 1, tables=tables,
+            n_trials * slots + 1, tables=tables,
             variables="world_state : integer\nepisode : integer\nstep : integer\nonset : second\n"
-                      "done : integer\ntimeout : integer\n",
-            on_trial_start="stimulus = world_state\ndone = 0\ntimeout = 0\n", on_outcome=on_outcome,
-            offered="int(task_world_state >= 0)", stop_when=f"world_state < 0 and episode >= {n_trials - 1}",
+                      "done : integer\ntimeout : integer\n" + (REPLAY_VARIABLES if replay else ""),
+            on_trial_start="stimulus = world_state\ndone = 0\ntimeout = 0\n" + (REPLAY_START if replay else ""),
+            on_outcome=on_outcome,
+            offered="int(task_world_state >= 0)" + (" * (1 - task_replaying)" if replay else ""),
+            stop_when=f"world_state < 0 and episode >= {n_trials - 1}",
             log=("trial", "episode", "step", "stimulus", "choice", "tied", "choice_time", "reward", "world_state",
-                 "done", "timeout"),
-            constants={"N_OUTCOMES": k_max, "MAX_STEPS": self.max_steps},
-            initial={"world_state": -1, "episode": -1}, progress=("episode", n_trials, "episode"))
+                 "done", "timeout") + (("replayed",) if replay else ()),
+            constants={"N_OUTCOMES": k_max, "MAX_STEPS": self.max_steps, **({"REPLAY_STEPS": replay} if replay
+                                                                              else {})},
+            initial={"world_state": -1, "episode": -1}, progress=("episode", n_trials, "episode"),
+            memory=Memory(replay, ("stimulus", "choice", "reward", "world_state", "done"),
+                          store_when="task_replayed == 0 and task_stimulus >= 0",
+                          slot="(task_step - 1) % REPLAY_STEPS") if replay else None)
         program.signals.update(signals)
         return program
 
+    @staticmethod
+    def _replay_outcome() -> str:
+        """The outcome's code with replay on: the next state of a real step, a replayed one or a gap.
+
+        A gap slot after an episode shows, at its outcome, the first remembered
+        state of the episode's last ``REPLAY_STEPS`` moves, and the replay slots
+        that follow each show the remembered move's outcome; the gap after the
+        replay brings the next episode's start.
+        """
+        return ("recall = gap * int(replay_left > 0)\n"
+                "recalled_next = int(recalled_world_state + 1.5) - 1\n"
+                "world_state = (playing * ((1 - over) * (valid * moved_to + stay) - over)"
+                " + gap * ((1 - recall) * first + recall * int(recalled_stimulus + 0.5))"
+                " + replaying * recalled_next)\n"
+                "reward += replaying * recalled_reward\n"
+                "done += replaying * int(recalled_done > 0.5)\n"
+                "episode += gap * (1 - recall)\n"
+                "ended = playing * over\n"
+                "replay_end = ended * step + (1 - ended) * replay_end\n"
+                "replay_left = ended * int(clip(step, 0, REPLAY_STEPS)) + (1 - ended) * (replay_left - replaying)\n"
+                "replaying = recall + replaying * int(replay_left > 0)\n"
+                "recall_index = (replay_end - replay_left) % REPLAY_STEPS\n")
+
     def table(self, events: dict, draws: dict) -> dict[str, np.ndarray]:
-        """One row per step (the gap slots between episodes are left out)."""
+        """One row per step (the gap slots between episodes, and replayed moves, are left out)."""
         steps = events["stimulus"] >= 0
+        if "replayed" in events:
+            steps &= events["replayed"] == 0
         out = super().table({k: v[steps] for k, v in events.items()}, draws)
         state = out.pop("stimulus")
         out = {"trial": out.pop("trial"), "episode": events["episode"][steps], "step": events["step"][steps],
@@ -250,12 +299,24 @@ class EpisodicTask(ChoiceTask):
         return out
 
     def critic_errors(self, table: dict, alpha: float, gamma: float = 0.9) -> np.ndarray:
-        """TD(0) errors of an abstract critic on the circuit's own moves: r + gamma V(s') - V(s)."""
+        """TD(0) errors of an abstract critic on the circuit's own moves: r + gamma V(s') - V(s).
+
+        It learns again from each episode's last ``replay_steps`` moves, as the circuit replays them.
+        """
         values = np.zeros(self.n_states)
         errors = np.zeros(len(table["state"]))
-        for i, (s, r, s2) in enumerate(zip(table["state"], table["reward"], table["next_state"])):
-            errors[i] = r + (gamma * values[s2] if s2 >= 0 else 0.0) - values[s]
-            values[s] += alpha * errors[i]
+
+        def learn(i):
+            s, r, s2 = table["state"][i], table["reward"][i], table["next_state"][i]
+            error = r + (gamma * values[s2] if s2 >= 0 else 0.0) - values[s]
+            values[s] += alpha * error
+            return error
+
+        for i in range(len(errors)):
+            errors[i] = learn(i)
+            if self.replay_steps and table["next_state"][i] < 0:
+                for j in range(i + 1 - min(self.replay_steps, table["step"][i]), i + 1):
+                    learn(j)
         return errors
 
     def reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
@@ -272,17 +333,21 @@ class EpisodicTask(ChoiceTask):
     def play_episode(self, agent, rng: np.random.Generator, start: int, luck) -> list[tuple[int, int, float]]:
         """``agent`` plays (and learns) one episode from ``start`` with the draws ``luck``, in the world ``P``.
 
-        Returns its moves: (action, next state, reward) per step.
+        Then it learns once more from the episode's last ``replay_steps`` moves,
+        in the order they were made, as the circuit replays them. Returns its
+        moves: (action, next state, reward) per step.
         """
         state, _ = self.reset(options={"start": start, "luck": luck})
-        path, over = [], False
+        moves, over = [], False
         while not over:
             action = agent.choose(state, rng)
             next_state, reward, terminal, truncated, _ = self.step(action)
             agent.learn(state, action, reward, next_state, terminal)
-            path.append((action, next_state, reward))
+            moves.append((state, action, reward, next_state, terminal))
             state, over = next_state, terminal or truncated
-        return path
+        for move in moves[len(moves) - min(self.replay_steps, len(moves)):]:
+            agent.learn(*move)
+        return [(action, next_state, reward) for _, action, reward, next_state, _ in moves]
 
     # -- measures --------------------------------------------------------------
     def episodes(self, table: dict, prefix: str = "") -> dict[str, np.ndarray]:
@@ -301,6 +366,7 @@ class EpisodicTask(ChoiceTask):
             out[f"{prefix}steps_to_goal_last10"] = _tail_mean(ep["steps"], 10)
             out[f"{prefix}goal_rate_last10"] = _tail_mean(ep["return"] > 0, 10)
             out[f"{prefix}mean_return_last50"] = _tail_mean(ep["return"], 50)
+            out[f"{prefix}episodes_to_criterion"], out[f"{prefix}steps_to_criterion"] = criterion(ep, optimal)
             if not prefix:
                 best = _tail_mean(optimal[ep["start"]], 10)
                 out["optimal_steps"] = best if best is None or np.isfinite(best) else None
@@ -312,6 +378,22 @@ class EpisodicTask(ChoiceTask):
         out["no_response_rate"] = float(np.mean(table["choice"] < 0)) if len(table["choice"]) else None
         out["corr_da_td_outcome"] = corr(table["da_outcome"], table["td_outcome"])
         return out
+
+
+#: the learning criterion: this many episodes in a row that reach the goal within 1.5 x the fewest steps
+CRITERION_EPISODES = 5
+CRITERION_SLACK = 1.5
+
+
+def criterion(episodes: dict, optimal: np.ndarray) -> tuple[int | None, int | None]:
+    """Episodes played until the criterion was first met (the run included), and the real steps they took."""
+    good = (episodes["return"] > 0) & (episodes["steps"] <= CRITERION_SLACK * optimal[episodes["start"]])
+    run = np.convolve(good.astype(int), np.ones(CRITERION_EPISODES, dtype=int), "valid")
+    met = np.flatnonzero(run == CRITERION_EPISODES)
+    if not met.size:
+        return None, None
+    n = int(met[0]) + CRITERION_EPISODES
+    return n, int(episodes["steps"][:n].sum())
 
 
 def _tail_mean(x, n: int) -> float | None:

@@ -38,6 +38,8 @@ class Gridworld(EpisodicTask):
         "layout": Param(DEFAULT_LAYOUT, "the maze, rows separated by '/': S start, G goal, # wall, . free"),
         "slip": Param(0.0, "probability that a move goes sideways instead", low=0.0, high=1.0),
         "max_steps": Param(50, "steps after which an episode is given up", low=1, high=10_000),
+        "replay_steps": Param(0, "moves replayed after each episode (its last ones, in order), through the same "
+                              "circuit and plasticity; 0: no replay", low=0, high=10_000),
         **STEP_TIMING_PARAMS,
     }
     default_trials = 100
@@ -52,6 +54,7 @@ class Gridworld(EpisodicTask):
         self.goal = index[self._find("G")]
         self.n_states, self.n_actions = len(self.cells), len(ACTIONS)
         self.max_steps = self.p["max_steps"]
+        self.replay_steps = self.p["replay_steps"]
         slip = self.p["slip"]
         self.P = {}
         for s, (r, c) in enumerate(self.cells):
