@@ -319,7 +319,8 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
                 critic_horizon_s: float | None = None, critic_tag_stages: int = 2,
                 critic_learning_gain: float = 1.0,
                 actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
-                actor_learning_gain: float = 1.0, model_based_weight: float = 0.5) -> CircuitGraph:
+                actor_learning_gain: float = 1.0, model_based_weight: float = 0.5,
+                dms_lateral_inhibition: float = DMS_LATERAL_INHIBITION) -> CircuitGraph:
     """The actor-critic with a PFC that plans: model-based and model-free control, arbitrated.
 
     Habitual (model-free) control is the actor-critic's dorsolateral striatum:
@@ -348,7 +349,7 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     g.add_projection("transition_model", "cue", "pfc", "excitatory", rule="state_prediction", weight=1 / outcomes,
                      gain=PROSPECTIVE_GAIN * scale, topology="all")
     critic = g.projection("corticostriatal")["params"]
-    _goal_directed_striatum(g, "pfc", actions, scale, topology)
+    _goal_directed_striatum(g, "pfc", actions, scale, topology, dms_lateral_inhibition)
     g.add_projection("prospective_value", "pfc", "dms", "excitatory", rule="three_factor", pre="experienced",
                      topology="channel", weight=GOAL_VALUE_GAIN * critic["weight"],
                      reward_outcome_weight=GOAL_VALUE_GAIN * REWARD_WORTH,
@@ -375,7 +376,8 @@ def _with_planner(name: str, planner: str, model_based_weight: float, stimuli: i
     return g, stimuli if topology == "all" else 1, outcomes
 
 
-def _goal_directed_striatum(g: CircuitGraph, planner: str, actions: int, scale: int, topology: str) -> None:
+def _goal_directed_striatum(g: CircuitGraph, planner: str, actions: int, scale: int, topology: str,
+                            lateral_inhibition: float) -> None:
     """The dorsomedial striatum of goal-directed control, its drive from the cue, and the arbitration.
 
     The ``planner`` (PFC or hippocampus) hears the efference copy, which lifts the chosen action's cells;
@@ -389,7 +391,7 @@ def _goal_directed_striatum(g: CircuitGraph, planner: str, actions: int, scale: 
     g.add_projection("cue_dms", "cue", "dms", "excitatory", weight=CUE_DMS * scale, topology=topology)
     # lateral inhibition among its channels (collaterals and fast-spiking interneurons: Tepper et al. 2004):
     # what all actions' values share is damped by 1 + weight, what sets them apart passes
-    g.add_projection("dms_lateral", "dms", "dms", "inhibitory", weight=DMS_LATERAL_INHIBITION)
+    g.add_projection("dms_lateral", "dms", "dms", "inhibitory", weight=lateral_inhibition)
     g.add_projection("direct_dms", "dms", "gpi", "inhibitory", weight=W_DIRECT_ACTOR, topology="channel",
                      control="goal_directed")
     for projection in ("direct", "indirect"):
@@ -407,7 +409,8 @@ def successor(stimuli: int = 2, actions: int = 2, topology: str = "channel", cri
               critic_horizon_s: float | None = None, critic_tag_stages: int = 2,
               critic_learning_gain: float = 1.0,
               actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
-              actor_learning_gain: float = 1.0, model_based_weight: float = 0.5) -> CircuitGraph:
+              actor_learning_gain: float = 1.0, model_based_weight: float = 0.5,
+              dms_lateral_inhibition: float = DMS_LATERAL_INHIBITION) -> CircuitGraph:
     """The actor-critic with a hippocampal successor representation: SR and model-free control, arbitrated.
 
     As :func:`model_based`, with the hippocampus in the PFC's place (see
@@ -429,7 +432,7 @@ def successor(stimuli: int = 2, actions: int = 2, topology: str = "channel", cri
     # no occupancy to start with: the SR is learned from experience
     g.add_projection("successor_map", "cue", "hippocampus", "excitatory", rule="state_prediction", weight=0.0,
                      gain=PROSPECTIVE_GAIN * scale, eligibility_ms=SUCCESSOR_TRACE_MS, topology="all")
-    _goal_directed_striatum(g, "hippocampus", actions, scale, topology)
+    _goal_directed_striatum(g, "hippocampus", actions, scale, topology, dms_lateral_inhibition)
     g.add_projection("reward_model", "hippocampus", "dms", "excitatory", rule="reward_prediction", weight=0.0,
                      topology="channel", w_max=SR_REWARD_WORTH)
     return g
