@@ -45,7 +45,7 @@ CRITIC_TAG_STAGES = 4
 ACTOR = {"actor_eligibility_ms": 800.0, "actor_learning_gain": 2.0, "actor_forget_s": 20.0}
 #: spiking mode: the dorsomedial striatum's lateral inhibition 3 x the default, so what sets the actions'
 #: model-based values apart outlasts the Poisson noise of its cells. At model_based_weight=1, 400 episodes:
-#: mb_index 0.10 and 0.09 (seeds 1, 2) against -0.01 (seed 2) with the default
+#: mb_index 0.11 and 0.06 (seeds 1, 2) against -0.01 (seed 2) with the default
 SPIKING_DMS_LATERAL_INHIBITION = 9.0
 
 
