@@ -643,9 +643,9 @@ def _standalone(directory: Path):
     with open(str(directory) + ".lock", "w") as lock:
         # one build at a time per directory: other processes wait here
         fcntl.flock(lock, fcntl.LOCK_EX)
+        _precompiled_header(directory)
         # Brian2 runs ``make -j`` with no limit: a fresh build of a large circuit starts a compiler per file
         # at once (about 250, 75 MB each) and runs out of memory; one job per core is as fast
-        _precompiled_header(directory)
         b2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{os.cpu_count() or 1}", "-f", "makefile",
                                                                 "-f", PCH_MAKEFILE]
         b2.set_device("cpp_standalone", directory=str(directory), build_on_run=False)

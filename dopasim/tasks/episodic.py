@@ -59,6 +59,8 @@ STEP_TIMING_PARAMS = {
 }
 
 
+#: the state after a real step: the one moved to, the same one after a missed response, -1 once it is over
+REAL_NEXT = "playing * ((1 - over) * (valid * moved_to + stay) - over)"
 #: replay's task variables, and its trial start: a replayed move's action is the remembered one
 REPLAY_VARIABLES = "replaying : integer\nreplayed : integer\nreplay_left : integer\nreplay_end : integer\n"
 REPLAY_START = "replayed = replaying\nchoice = replaying * (int(recalled_choice + 1.5) - 1) - (1 - replaying)\n"
@@ -215,18 +217,15 @@ class EpisodicTask(ChoiceTask):
             "moved_to = int(world_next(world_row, col) + 0.5)\n"
             "reward = valid * world_reward(world_row, col)\n"
             "done = valid * int(world_terminal(world_row, col) > 0.5)\n"
-            "step = (step + 1) * playing\n"
+            f"step = (step + 1) * playing{' + replaying * step' if replay else ''}\n"
             "timeout = playing * (1 - done) * int(step >= MAX_STEPS)\n"
             "over = int(done + timeout > 0)\n"
             "first = int(start_state((episode + 1) * TRIAL_STEPS * dt) + 0.5)\n"
             "stay = (1 - valid) * world_state\n")
         if not replay:
-            on_outcome += ("world_state = playing * ((1 - over) * (valid * moved_to + stay) - over) + "
-                           "(1 - playing) * first\n"
+            on_outcome += (f"world_state = {REAL_NEXT} + (1 - playing) * first\n"
                            "episode += 1 - playing\n")
         else:
-            on_outcome = on_outcome.replace("step = (step + 1) * playing\n",
-                                            "step = (step + 1) * playing + replaying * step\n")
             on_outcome += self._replay_outcome()
         on_outcome += "onset = t\n"
         shown = "int(task_world_state == {index})"
@@ -266,7 +265,7 @@ class EpisodicTask(ChoiceTask):
         """
         return ("recall = gap * int(replay_left > 0)\n"
                 "recalled_next = int(recalled_world_state + 1.5) - 1\n"
-                "world_state = (playing * ((1 - over) * (valid * moved_to + stay) - over)"
+                f"world_state = ({REAL_NEXT}"
                 " + gap * ((1 - recall) * first + recall * int(recalled_stimulus + 0.5))"
                 " + replaying * recalled_next)\n"
                 "reward += replaying * recalled_reward\n"
