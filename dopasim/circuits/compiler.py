@@ -634,6 +634,36 @@ def _precompiled_header(directory: Path) -> None:
             path.write_text(text)
 
 
+class _SortedSet(set):
+    """A set that iterates in sorted order."""
+
+    def __iter__(self):
+        return iter(sorted(set.__iter__(self)))
+
+
+def _stochastic_variables_in_sorted_order() -> None:
+    """Make Brian2 draw a group's noise variables in the same order in every process.
+
+    Brian2 (2.9) collects the white-noise variables of a group's equations
+    (``xi``, ``xi_noise``: the membrane noise and the drive's Ornstein-Uhlenbeck
+    noise of a spiking cell) in a set of strings and draws their ``randn()`` in
+    its iteration order, which Python's per-process string hashing changes.
+    So the same seed gave one of two sessions at random: two_step seed 2, 30
+    episodes, gave the same trials under ``PYTHONHASHSEED`` 0, 1 and 2 and
+    other trials under 3. The sets are made to iterate sorted.
+    """
+    from brian2.equations.codestrings import Expression
+    from brian2.equations.equations import Equations, SingleEquation
+
+    for cls in (Expression, Equations, SingleEquation):
+        prop = cls.__dict__["stochastic_variables"]
+        if not getattr(prop.fget, "sorted_order", False):
+            def fget(self, _unsorted=prop.fget):
+                return _SortedSet(_unsorted(self))
+            fget.sorted_order = True
+            cls.stochastic_variables = property(fget, doc=prop.__doc__)
+
+
 @contextlib.contextmanager
 def _standalone(directory: Path):
     import brian2 as b2
@@ -684,6 +714,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     # the Brian2 objects of an earlier run in this process must be gone, or this run's code objects are
     # named around theirs (``..._codeobject_1``) and every file of the build directory is compiled again
     gc.collect()
+    _stochastic_variables_in_sorted_order()
     with _standalone(directory) as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
