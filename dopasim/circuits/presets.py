@@ -98,9 +98,9 @@ W_NIGROTHALAMIC = 1.5
 CELLS_PER_CHANNEL = 20
 
 
-def selection(channels: int = 3) -> CircuitGraph:
+def selection(channels: int = 3, cells_per_channel: int = CELLS_PER_CHANNEL) -> CircuitGraph:
     g = CircuitGraph("selection")
-    n = CELLS_PER_CHANNEL * channels
+    n = cells_per_channel * channels
     g.add_region("salience", "salience", channels=channels)
     g.add_region("striatum_d1", "striatum", size=n, channels=channels, baseline_hz=STRIATUM_THRESHOLD_HZ)
     g.add_region("striatum_d2", "striatum", size=n, channels=channels, baseline_hz=STRIATUM_THRESHOLD_HZ)
@@ -186,7 +186,7 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
                  stn_baseline_hz: float | None = None, loop_delay_ms: float = 0.0,
                  punishment: bool = False, critic_tag_stages: int = 2, critic_learning_gain: float = 1.0,
                  actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
-                 actor_learning_gain: float = 1.0) -> CircuitGraph:
+                 actor_learning_gain: float = 1.0, cells_per_channel: int = CELLS_PER_CHANNEL) -> CircuitGraph:
     """The basal ganglia actor-critic for ``actions`` choices among ``stimuli`` cues.
 
     ``topology="channel"``: stimulus k stands for action k (choose a stimulus, as in
@@ -219,14 +219,16 @@ def actor_critic(stimuli: int = 2, actions: int = 2, topology: str = "channel",
     ``critic_tag_stages``: stages of the critic's tag cascade (see
     :mod:`dopasim.models.plasticity`). ``actor_eligibility_ms``,
     ``actor_forget_s`` and ``actor_learning_gain`` (times the default learning
-    rates) set the actor's cue -> D1/D2 synapses.
+    rates) set the actor's cue -> D1/D2 synapses. ``cells_per_channel``: the
+    cells of each action channel in the striatum, STN, GPe, GPi and thalamus
+    (spiking mode: more cells, less shot noise in what the channels tell apart).
     """
     from dopasim.circuits.lesions import remove_region
 
     if topology == "channel" and stimuli != actions:
         raise ConfigError(f"actor_critic: topology 'channel' pairs stimulus k with action k, so stimuli "
                           f"({stimuli}) must equal actions ({actions})")
-    g = remove_region(selection(actions), "salience")
+    g = remove_region(selection(actions, cells_per_channel), "salience")
     g.name, g.lesions = "actor_critic", []  # a preset built from another, not a lesioned circuit
     scale = stimuli if topology == "all" else 1
     g.add_region("cue", "salience", channels=stimuli, peak_rate_hz=CUE_RATE_HZ)
@@ -320,7 +322,8 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
                 critic_learning_gain: float = 1.0,
                 actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
                 actor_learning_gain: float = 1.0, model_based_weight: float = 0.5,
-                dms_lateral_inhibition: float = DMS_LATERAL_INHIBITION) -> CircuitGraph:
+                dms_lateral_inhibition: float = DMS_LATERAL_INHIBITION,
+                cells_per_channel: int = CELLS_PER_CHANNEL) -> CircuitGraph:
     """The actor-critic with a PFC that plans: model-based and model-free control, arbitrated.
 
     Habitual (model-free) control is the actor-critic's dorsolateral striatum:
@@ -344,7 +347,8 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
         "model_based", "pfc", model_based_weight, stimuli, actions, topology, critic_stimuli, critic_elements,
         critic_element_ms, critic_horizon_s, critic_tag_stages=critic_tag_stages,
         critic_learning_gain=critic_learning_gain, actor_eligibility_ms=actor_eligibility_ms,
-        actor_forget_s=actor_forget_s, actor_learning_gain=actor_learning_gain)
+        actor_forget_s=actor_forget_s, actor_learning_gain=actor_learning_gain,
+        cells_per_channel=cells_per_channel)
     # an uninformed model to start with: every outcome equally likely after every action
     g.add_projection("transition_model", "cue", "pfc", "excitatory", rule="state_prediction", weight=1 / outcomes,
                      gain=PROSPECTIVE_GAIN * scale, topology="all")
@@ -385,7 +389,8 @@ def _goal_directed_striatum(g: CircuitGraph, planner: str, actions: int, scale: 
     """
     # the efference copy lifts the chosen action's cells, so only its predictions are updated
     g.add_projection(f"motor_{planner}", "motor", planner, "excitatory", weight=1.0, topology="channel")
-    g.add_region("dms", "striatum", size=CELLS_PER_CHANNEL * actions, channels=actions,
+    # as many cells per channel as the dorsolateral striatum
+    g.add_region("dms", "striatum", size=g.region("striatum_d1")["params"]["size"], channels=actions,
                  baseline_hz=STRIATUM_THRESHOLD_HZ, noise_hz=STRIATAL_NOISE_HZ)
     # the cue drives it as it first drives the dorsolateral D1 cells, so the two share the pallidum evenly
     g.add_projection("cue_dms", "cue", "dms", "excitatory", weight=CUE_DMS * scale, topology=topology)
@@ -410,7 +415,8 @@ def successor(stimuli: int = 2, actions: int = 2, topology: str = "channel", cri
               critic_learning_gain: float = 1.0,
               actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
               actor_learning_gain: float = 1.0, model_based_weight: float = 0.5,
-              dms_lateral_inhibition: float = DMS_LATERAL_INHIBITION) -> CircuitGraph:
+              dms_lateral_inhibition: float = DMS_LATERAL_INHIBITION,
+              cells_per_channel: int = CELLS_PER_CHANNEL) -> CircuitGraph:
     """The actor-critic with a hippocampal successor representation: SR and model-free control, arbitrated.
 
     As :func:`model_based`, with the hippocampus in the PFC's place (see
@@ -428,7 +434,8 @@ def successor(stimuli: int = 2, actions: int = 2, topology: str = "channel", cri
         "successor", "hippocampus", model_based_weight, stimuli, actions, topology, critic_stimuli,
         critic_elements, critic_element_ms, critic_horizon_s, critic_tag_stages=critic_tag_stages,
         critic_learning_gain=critic_learning_gain, actor_eligibility_ms=actor_eligibility_ms,
-        actor_forget_s=actor_forget_s, actor_learning_gain=actor_learning_gain)
+        actor_forget_s=actor_forget_s, actor_learning_gain=actor_learning_gain,
+        cells_per_channel=cells_per_channel)
     # no occupancy to start with: the SR is learned from experience
     g.add_projection("successor_map", "cue", "hippocampus", "excitatory", rule="state_prediction", weight=0.0,
                      gain=PROSPECTIVE_GAIN * scale, eligibility_ms=SUCCESSOR_TRACE_MS, topology="all")

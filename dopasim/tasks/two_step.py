@@ -45,8 +45,18 @@ CRITIC_TAG_STAGES = 4
 ACTOR = {"actor_eligibility_ms": 800.0, "actor_learning_gain": 2.0, "actor_forget_s": 20.0}
 #: spiking mode: the dorsomedial striatum's lateral inhibition 3 x the default, so what sets the actions'
 #: model-based values apart outlasts the Poisson noise of its cells. At model_based_weight=1, 400 episodes:
-#: mb_index 0.11 and 0.06 (seeds 1, 2) against -0.01 (seed 2) with the default
+#: mb_index 0.11 and 0.06 (seeds 1, 2) against -0.01 (seed 2) with the default (20 cells per channel); with
+#: SPIKING_SHAPE's 80 (the DMS too): 0.01, 0.08, 0.10, 0.10 (seeds 1-4)
 SPIKING_DMS_LATERAL_INHIBITION = 9.0
+#: spiking mode, model-free control: 4 x the cells per action channel in the striatum, STN, GPe, GPi and
+#: thalamus (80), and an actor twice as fast. With 20 cells the first choice followed the learned cue -> D1/D2
+#: preference about half as steeply as in rate mode (logistic slope 3.1-5.3 against 7.8-9.1): the shot noise of
+#: every stage of the loop adds up, and 4 x the cells of any one stage did not help; with 80 at every stage
+#: the slope is 6.8-8.7. A spiking outcome also moved the chosen channel's weights 0.6 x as far as a rate one,
+#: hence the faster actor. At model_based_weight=0, 400 episodes, seeds 1-4: mf_index 0.17, 0.07, 0.09, 0.06
+#: (with neither: 0.05, 0.00 in seeds 1, 2)
+SPIKING_SHAPE = {"cells_per_channel": 80, "actor_learning_gain": 2 * ACTOR["actor_learning_gain"],
+                 "dms_lateral_inhibition": SPIKING_DMS_LATERAL_INHIBITION}
 
 
 def reward_walks(n: int, start: np.ndarray, sd: float, low: float, high: float,
@@ -145,9 +155,8 @@ class TwoStep(EpisodicTask):
 
     def circuit_shape(self, mode: str | None = None) -> dict:
         # every episode ends in its own outcome after two steps: an undiscounted critic, as in Daw et al.
-        spiking = {"dms_lateral_inhibition": SPIKING_DMS_LATERAL_INHIBITION} if mode == "spiking" else {}
         return {**super().circuit_shape(mode), "critic_horizon_s": None, "critic_tag_stages": CRITIC_TAG_STAGES,
-                **ACTOR, **spiking}
+                **ACTOR, **(SPIKING_SHAPE if mode == "spiking" else {})}
 
     def start_state(self, rng) -> int:
         return FIRST
