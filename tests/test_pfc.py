@@ -10,8 +10,6 @@ from dopasim.circuits.diseases import apply_disease
 from dopasim.circuits.presets import GOAL_VALUE_GAIN, REWARD_WORTH
 from dopasim.experiment import run
 from dopasim.params import ConfigError
-from dopasim.tasks import make
-from dopasim.tasks.two_step import RATE_STATE_VALUE_GAIN
 
 SHAPE = dict(stimuli=3, actions=2, topology="all", critic_stimuli=3, critic_elements=1, critic_element_ms=800.0)
 
@@ -48,27 +46,16 @@ def test_habit_repeats_a_rewarded_first_choice_whatever_the_transition(sessions)
 def test_goal_directed_control_credits_the_state_reached(sessions):
     s = sessions(1.0).summary
     assert s["no_response_rate"] < 0.05
-    # one subject's 400 episodes are a noisy measure: Daw's hybrid learner at weight 1 gives mb_index 0.11,
-    # s.d. 0.07 over 40 subjects (and at weight 0: 0.02, s.d. 0.04)
-    assert s["mb_index"] > 0.05  # measured 0.064 (seeds 1, 3, 4: 0.115, 0.203, 0.118)
-    assert abs(s["mf_index"]) < 0.05  # measured 0.037 (seeds 1, 3, 4: -0.008, -0.030, -0.052)
+    assert s["mb_index"] > 0.08  # measured 0.15 (seed 1: 0.06)
+    assert abs(s["mf_index"]) < 0.05  # measured -0.01 (seed 1: -0.03)
 
 
-def test_goal_directed_control_picks_the_action_whose_likely_state_is_richer(sessions):
-    # the model-based worth of a first action: how much better its common state's better arm pays than the
-    # other state's (0.7 - 0.3 = 0.4 of it); counted where that difference is over 0.1
-    def picks_the_richer(weight):
-        table = sessions(weight).trials
-        choice = table["choice"][table["step"] == 1]
-        probs = make("two_step").draws(EPISODES, np.random.default_rng(2))["reward_probs"]
-        richer = probs[:, 0].max(axis=1) - probs[:, 1].max(axis=1)
-        clear = np.abs(richer) > 0.1
-        return np.mean(choice[clear] == np.where(richer[clear] > 0, 0, 1))
-
-    goal_directed, habit = picks_the_richer(1.0), picks_the_richer(0.0)
-    assert goal_directed > 0.75  # measured 0.91 (seeds 1, 3, 4: 0.79, 0.60, 0.85)
-    # habit follows the rewards too, but not through the transitions: 0.58 (seeds 1, 3, 4: 0.66, 0.50, 0.36)
-    assert goal_directed - habit > 0.15
+def test_the_choices_imply_the_arbitration_weight(sessions):
+    # Daw's hybrid learner fitted to every choice of the session (dopasim.analysis.hybrid_fit), which on its
+    # own learner's choices recovers the weight it chose by (tests/test_two_step.py)
+    habit, goal = (sessions(w).summary["fitted_model_based_weight"] for w in (0.0, 1.0))
+    assert habit < 0.1  # measured 0.00 (seeds 1, 3, 4: 0.00 each)
+    assert goal > 0.5  # measured 0.84 (seeds 1, 3, 4: 0.69, 0.76, 0.55)
 
 
 def test_a_spiking_habit_also_repeats_a_rewarded_first_choice():
@@ -92,10 +79,7 @@ def outcome_weights(session, projection: str) -> tuple[np.ndarray, np.ndarray, n
     return i, pfc_cell // per_channel, outcome, w
 
 
-def test_the_pfc_learns_where_each_first_stage_action_commonly_leads(sessions):
-    # under habit (weight 0) the PFC still learns its model, and the circuit takes both first actions often;
-    # at weight 1 it may take one action in 9 of 10 episodes (seed 2)
-    session = sessions(0.0)
+def test_the_pfc_learns_where_each_first_stage_action_commonly_leads(session):
     table = session.trials
     first = (table["step"] == 1) & (table["choice"] >= 0)
     cue, action, outcome, _ = outcome_weights(session, "transition_model")
@@ -117,8 +101,7 @@ def test_the_pfc_learns_where_each_first_stage_action_commonly_leads(sessions):
     assert late[(cue == 0) & ((outcome == 0) | (outcome == 3))].max() < 0.05
 
 
-def test_second_stage_predictions_are_the_reward_probabilities(sessions):
-    session = sessions(0.0)
+def test_second_stage_predictions_are_the_reward_probabilities(session):
     table = session.trials
     cue, action, outcome, w = outcome_weights(session, "transition_model")
     for s in (1, 2):
@@ -130,17 +113,11 @@ def test_second_stage_predictions_are_the_reward_probabilities(sessions):
             assert abs(predicted - table["reward"][taken][-15:].mean()) < 0.35
 
 
-def test_goal_directed_values_move_with_the_critics_and_the_reward_keeps_its_worth(session):
-    # both learn from the same dopamine while a state is present; the PFC's state values move
-    # GOAL_VALUE_GAIN x RATE_STATE_VALUE_GAIN times as far as the critic's from their start
+def test_goal_directed_values_are_the_critics_scaled_and_the_reward_keeps_its_worth(session):
     _, _, outcome, w = outcome_weights(session, "prospective_value")
     ci, _, cw = session.recording.final_weights["corticostriatal"]
-    start, critic_start = (session.graph.projection(p)["params"]["weight"] for p in ("prospective_value",
-                                                                                    "corticostriatal"))
     for state in (1, 2):
-        moved, critic_moved = w[outcome == state].mean() - start, cw[ci == state].mean() - critic_start
-        assert abs(critic_moved) > 0.1 * critic_start  # the critic did learn this state's value
-        assert moved == pytest.approx(GOAL_VALUE_GAIN * RATE_STATE_VALUE_GAIN * critic_moved, rel=0.1)
+        assert w[outcome == state].mean() == pytest.approx(GOAL_VALUE_GAIN * cw[ci == state].mean(), rel=0.1)
     assert np.all(w[outcome == 3] == GOAL_VALUE_GAIN * REWARD_WORTH)
 
 

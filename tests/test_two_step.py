@@ -4,6 +4,7 @@ stay patterns on the first-stage choice. Here on the reference learners, on the 
 import numpy as np
 import pytest
 
+from dopasim.analysis.hybrid_fit import fit_hybrid
 from dopasim.models.rl import make_learner
 from dopasim.params import ConfigError
 from dopasim.tasks import make
@@ -36,6 +37,27 @@ def test_model_based_control_credits_the_state_reached():
     assert s["mf_index"] < s["mb_index"] / 2
     # rewarded after a rare transition, it switches to the action that commonly leads there
     assert s["stay_rare_rewarded"] < s["stay_common_rewarded"]
+
+
+def test_the_hybrid_fit_recovers_the_weight_a_learner_chose_by():
+    # Daw's hybrid at beta 5, alpha 0.3 (the task's reference), 1000 episodes; its second-stage choices too
+    def fitted(weight):
+        task, rng = make("two_step"), np.random.default_rng(1)
+        draws = task.draws(1000, rng)
+        agent = make_learner(3, 2, "hybrid", alpha=0.3, beta=5.0, gamma=1.0, eta=0.2, lam=0.6,
+                             model_based_weight=weight)
+        episodes = []
+        for e in range(1000):
+            task.P = task.episode_worlds({"reward_probs": draws["reward_probs"][e:e + 1]})[0]
+            (first, second_state, _), (second, _, reward) = task.play_episode(agent, rng, 0, draws["luck"][e])
+            episodes.append((first, second_state, second, reward))
+        return fit_hybrid(*(np.array(x) for x in zip(*episodes)))
+
+    habit, goal = fitted(0.2), fitted(0.8)
+    assert habit["model_based_weight"] < 0.35  # measured 0.25 (seed 2: 0.15)
+    assert goal["model_based_weight"] > 0.6  # measured 0.74 (seed 2: 0.72)
+    for fit in (habit, goal):
+        assert fit["alpha"] == pytest.approx(0.3, abs=0.1) and fit["beta"] == pytest.approx(5.0, abs=1.5)
 
 
 def test_stay_analysis_counts_the_four_cases():

@@ -323,8 +323,7 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
                 actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
                 actor_learning_gain: float = 1.0, model_based_weight: float = 0.5,
                 dms_lateral_inhibition: float = DMS_LATERAL_INHIBITION,
-                cells_per_channel: int = CELLS_PER_CHANNEL,
-                state_value_gain: float = 1.0) -> CircuitGraph:
+                cells_per_channel: int = CELLS_PER_CHANNEL) -> CircuitGraph:
     """The actor-critic with a PFC that plans: model-based and model-free control, arbitrated.
 
     Habitual (model-free) control is the actor-critic's dorsolateral striatum:
@@ -342,12 +341,7 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     ``model_based_weight`` of the direct pathway's weight, the dorsolateral's
     direct and indirect pathways by 1 - it (Daw, Niv & Dayan 2005; the
     dorsomedial/dorsolateral split of goal-directed and habitual control:
-    Yin & Knowlton 2006). The states' value weights learn from the critic's
-    dopamine ``state_value_gain`` x ``GOAL_VALUE_GAIN`` times as fast as the
-    critic's, so they move that many times as far as its values; the reward's
-    worth stays ``GOAL_VALUE_GAIN``. A gain above 1 drives the choices that
-    lead to states (the first stage of ``two_step``) harder than those that
-    lead to a reward.
+    Yin & Knowlton 2006).
     """
     g, scale, outcomes = _with_planner(
         "model_based", "pfc", model_based_weight, stimuli, actions, topology, critic_stimuli, critic_elements,
@@ -363,7 +357,7 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     g.add_projection("prospective_value", "pfc", "dms", "excitatory", rule="three_factor", pre="experienced",
                      topology="channel", weight=GOAL_VALUE_GAIN * critic["weight"],
                      reward_outcome_weight=GOAL_VALUE_GAIN * REWARD_WORTH,
-                     learning_rate=GOAL_VALUE_GAIN * state_value_gain * critic["learning_rate"],
+                     learning_rate=GOAL_VALUE_GAIN * critic["learning_rate"],
                      eligibility_ms=critic["eligibility_ms"], tag_ms=critic["tag_ms"],
                      tag_stages=critic["tag_stages"],
                      w_max=GOAL_VALUE_GAIN * critic["w_max"], w_init_spread=0.0)

@@ -21,13 +21,18 @@ the next episode), ``mf_index`` (main effect of reward: the mean of the two
 rewarded minus the mean of the two unrewarded) and ``mb_index`` (reward x
 transition interaction: (common rewarded - common unrewarded) - (rare
 rewarded - rare unrewarded), halved), each for the circuit and, with
-``ref_``, for the reference learner on the same draws.
+``ref_``, for the reference learner on the same draws; and for the circuit,
+Daw et al.'s hybrid learner fitted to all its choices
+(:mod:`dopasim.analysis.hybrid_fit`): ``fitted_model_based_weight``,
+``fitted_alpha``, ``fitted_beta``, ``fitted_perseveration`` and
+``fitted_log_likelihood``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from dopasim.analysis.hybrid_fit import fit_hybrid
 from dopasim.circuits.loop import DECISION_PARAMS
 from dopasim.models.rl import make_learner
 from dopasim.params import ConfigError, Param, resolve, with_defaults
@@ -43,12 +48,6 @@ CRITIC_TAG_STAGES = 4
 #: their start in 20 s (about 8 episodes: forgetting, Ito & Doya 2009), so preferences follow recent
 #: outcomes instead of saturating at the weight bound
 ACTOR = {"actor_eligibility_ms": 800.0, "actor_learning_gain": 2.0, "actor_forget_s": 20.0}
-#: rate mode: the PFC's state values move 5 x as far as the critic's (times the value gain of 10) while the
-#: reward keeps its worth, so the first choice, which reads the second-stage states' values through the learned
-#: transitions, is driven harder against the DMS's noise. At model_based_weight=1, 1000 episodes, seeds 1-8:
-#: mb_index 0.113 +- 0.016 (s.e.) against 0.061 +- 0.012 with 1; the task's hybrid reference at weight 1 gives
-#: 0.117 (s.d. 0.040 over 40 subjects). In spiking mode it lowered mb_index (README), so spiking keeps 1.
-RATE_STATE_VALUE_GAIN = 5.0
 #: spiking mode: the dorsomedial striatum's lateral inhibition 3 x the default, so what sets the actions'
 #: model-based values apart outlasts the Poisson noise of its cells. At model_based_weight=1, 400 episodes:
 #: mb_index 0.11 and 0.06 (seeds 1, 2) against -0.01 (seed 2) with the default (20 cells per channel); with
@@ -114,9 +113,8 @@ class TwoStep(EpisodicTask):
     circuit whose Go and NoGo sit close together still commits (without it the
     model-free circuit stops responding in waves); the critic's tag cascade
     has 4 stages, so that a state's value is hardly credited with the burst of
-    its own onset (see :data:`CRITIC_TAG_STAGES`); the actor forgets
-    (:data:`ACTOR`); and in rate mode the PFC's state values move 5 x as far
-    (:data:`RATE_STATE_VALUE_GAIN`).
+    its own onset (see :data:`CRITIC_TAG_STAGES`); and the actor forgets
+    (:data:`ACTOR`).
     """
 
     name = "two_step"
@@ -163,7 +161,7 @@ class TwoStep(EpisodicTask):
     def circuit_shape(self, mode: str | None = None) -> dict:
         # every episode ends in its own outcome after two steps: an undiscounted critic, as in Daw et al.
         return {**super().circuit_shape(mode), "critic_horizon_s": None, "critic_tag_stages": CRITIC_TAG_STAGES,
-                **ACTOR, **(SPIKING_SHAPE if mode == "spiking" else {"state_value_gain": RATE_STATE_VALUE_GAIN})}
+                **ACTOR, **(SPIKING_SHAPE if mode == "spiking" else {})}
 
     def start_state(self, rng) -> int:
         return FIRST
@@ -218,10 +216,15 @@ class TwoStep(EpisodicTask):
             ep = self.two_step_episodes(table, prefix)
             out.update({f"{prefix}{k}": v for k, v in
                         stay_probabilities(ep["first_choice"], ep["second_state"], ep["reward"]).items()})
+        ep = self.two_step_episodes(table)
+        fit = fit_hybrid(ep["first_choice"], ep["second_state"], ep["second_choice"], ep["reward"],
+                         common_prob=self.p["common_prob"])
+        out.update({f"fitted_{k}": v for k, v in fit.items()})
         return out
 
     def two_step_episodes(self, table: dict, prefix: str = "") -> dict[str, np.ndarray]:
-        """Per episode: the first-stage choice, the second-stage state reached and the reward."""
+        """Per episode: the first-stage choice, the second-stage state reached and the reward; for the
+        circuit (no ``prefix``) also the second-stage choice (-1: none)."""
         if prefix:
             played = np.isfinite(table["ref_first_choice"])
             return {k: table[f"ref_{k}"][played] for k in ("first_choice", "second_state", "reward")}
@@ -229,4 +232,7 @@ class TwoStep(EpisodicTask):
         choice = table["choice"][first]
         second = np.where(choice >= 0, table["next_state"][first], -1)
         reward = np.add.reduceat(table["reward"], first) if len(first) else np.zeros(0)
-        return {"first_choice": choice, "second_state": second, "reward": reward}
+        # the second step's row follows the first's within the episode (none where the first move was missed)
+        follows = np.append(first[1:], len(table["step"])) > first + 1
+        second_choice = np.where(follows, table["choice"][np.minimum(first + 1, len(table["step"]) - 1)], -1)
+        return {"first_choice": choice, "second_state": second, "second_choice": second_choice, "reward": reward}
