@@ -66,6 +66,7 @@ def test_a_spiking_habit_also_repeats_a_rewarded_first_choice():
     assert s["no_response_rate"] < 0.05
     assert s["mf_index"] > 0.08  # measured 0.17 (seeds 2, 3, 4: 0.07, 0.09, 0.06)
     assert abs(s["mb_index"]) < 0.06  # measured -0.02 (seeds 2, 3, 4: 0.04, 0.03, -0.01)
+    assert s["fitted_model_based_weight"] < 0.1  # measured 0.00 (seed 2: 0.00; at weight 1: 1.00, 0.62)
 
 
 def outcome_weights(session, projection: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
