@@ -212,11 +212,11 @@ class TwoStep(EpisodicTask):
 
     def headline(self, table: dict) -> dict:
         out = super().headline(table)
-        for prefix in ("", "ref_"):
-            ep = self.two_step_episodes(table, prefix)
+        episodes = {prefix: self.two_step_episodes(table, prefix) for prefix in ("", "ref_")}
+        for prefix, ep in episodes.items():
             out.update({f"{prefix}{k}": v for k, v in
                         stay_probabilities(ep["first_choice"], ep["second_state"], ep["reward"]).items()})
-        ep = self.two_step_episodes(table)
+        ep = episodes[""]
         fit = fit_hybrid(ep["first_choice"], ep["second_state"], ep["second_choice"], ep["reward"],
                          common_prob=self.p["common_prob"])
         out.update({f"fitted_{k}": v for k, v in fit.items()})
