@@ -123,7 +123,7 @@ def _worker_build_root() -> Path:
     Workers take the first free numbered slot (a lock held for the life of the
     process); slot 0 is the root single runs use, whose cache it shares.
     """
-    from dopasim.circuits.compiler import default_build_root
+    from dopasim.circuits.build import default_build_root
 
     global _SLOT_LOCK
     base = default_build_root()

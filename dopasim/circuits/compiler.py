@@ -18,17 +18,14 @@ another seed rebuilds little.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
-import os
-import re
 import sys
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from dopasim.circuits.build import build_dir, build_lock, compile_and_run, default_build_root, project_structure
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.loop import TaskLoop, TaskProgram, expand, task_names
 from dopasim.circuits.regions import REGIONS
@@ -567,73 +564,6 @@ def _progress_bar(trial_s: float, counter: tuple[str, int, str] | None = None) -
     """
 
 
-def default_build_root() -> Path:
-    """Where compiled code is kept: ``$DOPASIM_BUILD_DIR``, else ``~/.cache/dopasim``."""
-    return Path(os.environ.get("DOPASIM_BUILD_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dopasim"))
-
-
-def build_dir(root: Path, mode: str, circuit: str, shape: str = "") -> Path:
-    """One build directory per mode, circuit and task shape under ``root``.
-
-    Runs of the same circuit and shape (other seeds, lesions, settings)
-    rebuild only the files that changed; runs of another circuit or shape
-    (a bandit with three arms instead of two) do not overwrite its compiled
-    code, since population sizes are constants of every file.
-    """
-    name = "standalone-" + mode + "-" + re.sub(r"[^\w.-]", "_", circuit)
-    return Path(root) / (name + (f"-{zlib.crc32(shape.encode()):08x}" if shape else ""))
-
-
-def task_shape(graph: CircuitGraph) -> str:
-    """What a task sets in a circuit: the sizes of its input regions and the number of actions.
-
-    Lesions leave it alone (they do not touch inputs), so a lesioned circuit
-    shares its healthy twin's build directory.
-    """
-    parts = []
-    for region in sorted(graph.regions()):
-        spec = REGIONS[graph.region(region)["region"]]
-        if spec.is_input:
-            parts.append(f"{region}={spec.size(graph.region(region)['params'])}")
-    if "thalamus" in graph.regions():
-        parts.append(f"actions={graph.channels('thalamus')}")
-    return ",".join(parts)
-
-
-#: the headers every generated code object includes: parsing them took 0.46 of the 0.52 s each file took to
-#: compile, so they are compiled once, as a GCC precompiled header (a cold build of the actor-critic
-#: fell from 47 to 22 s on 2 cores). A header that does not match the flags is skipped by the compiler,
-#: which then reads the text: the same code either way.
-PCH_HEADER = """#include "objects.h"
-#include "brianlib/common_math.h"
-#include "brianlib/stdint_compat.h"
-#include <cmath>
-#include <ctime>
-#include <iostream>
-#include <fstream>
-#include <climits>
-"""
-PCH_MAKEFILE = "pch.mk"
-#: read by make after Brian2's makefile: every source includes pch.h first, compiled once with the same flags
-PCH_RULES = """# dopasim: the shared headers, compiled once (see dopasim.circuits.compiler)
-PCH_FLAGS := $(CXXFLAGS)
-CXXFLAGS += -include pch.h
-pch.h.gch: pch.h objects.h synapses_classes.h network.h $(wildcard brianlib/*.h) makefile
-\t$(CXX) $(PCH_FLAGS) -x c++-header pch.h -o pch.h.gch
-$(OBJS) $(DEPS): pch.h.gch
-"""
-
-
-def _precompiled_header(directory: Path) -> None:
-    """Write pch.h and its make rules into ``directory``, unchanged files left alone (so make rebuilds nothing)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in (("pch.h", PCH_HEADER), (PCH_MAKEFILE, PCH_RULES)):
-        path = directory / name
-        if not path.exists() or path.read_text() != text:
-            path.write_text(text)
-
-
 class _SortedSet(set):
     """A set that iterates in sorted order."""
 
@@ -665,26 +595,17 @@ def _stochastic_variables_in_sorted_order() -> None:
 
 
 @contextlib.contextmanager
-def _standalone(directory: Path):
+def _standalone():
+    """Brian2's C++ standalone device, set up to build explicitly and reset afterwards."""
     import brian2 as b2
     from brian2.devices.device import reset_device
 
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    with open(str(directory) + ".lock", "w") as lock:
-        # one build at a time per directory: other processes wait here
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        _precompiled_header(directory)
-        # Brian2 runs ``make -j`` with no limit: a fresh build of a large circuit starts a compiler per file
-        # at once (about 250, 75 MB each) and runs out of memory; one job per core is as fast
-        b2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{os.cpu_count() or 1}", "-f", "makefile",
-                                                                "-f", PCH_MAKEFILE]
-        b2.set_device("cpp_standalone", directory=str(directory), build_on_run=False)
-        try:
-            yield b2.get_device()
-        finally:
-            b2.get_device().reinit()
-            reset_device()
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    b2.set_device("cpp_standalone", build_on_run=False)
+    try:
+        yield b2.get_device()
+    finally:
+        b2.get_device().reinit()
+        reset_device()
 
 
 def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, duration: float,
@@ -698,7 +619,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     parameters); its log of every outcome is ``Recording.events``. One ``seed`` fixes every random draw
     (initial weights, Poisson input, noise). With ``progress``, a bar (in trials
     of ``trial_s``) is drawn on stderr. Code is compiled under ``build_root``
-    (default :func:`default_build_root`), in the circuit's own directory.
+    (default :func:`default_build_root`), in a directory per circuit and project structure (:func:`build_dir`).
     """
     check_mode(mode)
     graph.validate()
@@ -710,12 +631,11 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     # chance 1/(crossings so far), so the order-dependence Brian2 warns about is the tie-break
     b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
 
-    directory = build_dir(build_root or default_build_root(), mode, graph.name, task_shape(graph))
     # the Brian2 objects of an earlier run in this process must be gone, or this run's code objects are
     # named around theirs (``..._codeobject_1``) and every file of the build directory is compiled again
     gc.collect()
     _stochastic_variables_in_sorted_order()
-    with _standalone(directory) as device:
+    with _standalone() as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
         loop = TaskLoop(program, DT_MS[mode] / 1000, decision) if program is not None else None
@@ -723,36 +643,38 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
         counter = program.progress if program is not None else None
         report = _progress_bar(trial_s or duration, counter) if progress else None
         net.run(duration * b2.second, report=report, report_period=1 * b2.second)
-        if progress:
-            print(f"  compiling C++ in {directory} (changed files only)", file=sys.stderr, flush=True)
-        try:
-            device.build(directory=str(directory), compile=True, run=True, with_output=progress)
-        except RuntimeError as err:
-            raise SimulationError(f"the C++ standalone build or run failed in {directory} ({err}); "
-                                  "Brian2 needs a working g++ and make") from err
-        if progress and device._last_run_completed_fraction < 1:
-            print(file=sys.stderr, flush=True)  # the bar stops short when the task ends the session
-        # a task can end the session early (at a trial's start): keep whole trials only
-        simulated = duration * device._last_run_completed_fraction
-        if trial_s and simulated < duration:
-            simulated = min(duration, round(simulated / trial_s) * trial_s)
-        rec = Recording(mode=mode, duration=simulated,
-                        sizes={r: len(g) for r, g in groups.items()},
-                        kinds={r: graph.region(r)["kind"] for r in groups},
-                        channels={r: graph.channels(r) for r in groups})
-        for key, mon in monitors.items():
-            kind, _, name = key.partition("_")
-            if kind == "spikes":
-                rec.spikes[name] = (np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second))
-            elif kind == "rates":
-                rec.rates[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz))
-                rec.recorded[name] = np.asarray(mon.record)
-            else:
-                rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
-                rec.weight_synapses[name] = np.asarray(mon.record)
-        if loop is not None:
-            rec.events = loop.events()
-        for name, syn in synapses.items():
-            if graph.projection(name)["rule"]:
-                rec.final_weights[name] = (np.asarray(syn.i[:]), np.asarray(syn.j[:]), np.asarray(syn.w[:]))
+        sizes = {region: len(group) for region, group in groups.items()}
+        directory = build_dir(build_root or default_build_root(), mode, graph.name, project_structure(device, sizes))
+        with build_lock(directory):
+            if progress:
+                print(f"  compiling C++ in {directory} (changed files only)", file=sys.stderr, flush=True)
+            try:
+                compile_and_run(device, directory, with_output=progress)
+            except RuntimeError as err:
+                raise SimulationError(f"the C++ standalone build or run failed in {directory} ({err}); "
+                                      "Brian2 needs a working g++ and make") from err
+            if progress and device._last_run_completed_fraction < 1:
+                print(file=sys.stderr, flush=True)  # the bar stops short when the task ends the session
+            # a task can end the session early (at a trial's start): keep whole trials only
+            simulated = duration * device._last_run_completed_fraction
+            if trial_s and simulated < duration:
+                simulated = min(duration, round(simulated / trial_s) * trial_s)
+            rec = Recording(mode=mode, duration=simulated, sizes=sizes,
+                            kinds={r: graph.region(r)["kind"] for r in groups},
+                            channels={r: graph.channels(r) for r in groups})
+            for key, mon in monitors.items():
+                kind, _, name = key.partition("_")
+                if kind == "spikes":
+                    rec.spikes[name] = (np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second))
+                elif kind == "rates":
+                    rec.rates[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz))
+                    rec.recorded[name] = np.asarray(mon.record)
+                else:
+                    rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
+                    rec.weight_synapses[name] = np.asarray(mon.record)
+            if loop is not None:
+                rec.events = loop.events()
+            for name, syn in synapses.items():
+                if graph.projection(name)["rule"]:
+                    rec.final_weights[name] = (np.asarray(syn.i[:]), np.asarray(syn.j[:]), np.asarray(syn.w[:]))
     return rec
