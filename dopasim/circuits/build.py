@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import os
 import re
@@ -178,11 +179,25 @@ def _newer_than_its_inputs(obj: Path, directory: Path) -> None:
         os.utime(obj)
 
 
+@functools.cache
+def _compiler_identity() -> str:
+    """The compiler's version and what ``-march=native`` means here: a cache in a home directory that several
+    machines share must not hand one CPU's objects to another."""
+    compiler, out = os.environ.get("CXX", "g++"), []
+    for args in (["--version"], ["-march=native", "-Q", "--help=target"]):
+        try:
+            out.append(subprocess.run([compiler, *args], capture_output=True, text=True, timeout=60).stdout)
+        except (OSError, subprocess.TimeoutExpired):
+            out.append("")
+    return "".join(out)
+
+
 def _shared_key(directory: Path) -> str:
-    """What every code object of ``directory`` is compiled against, but the arrays: flags and shared headers."""
+    """What every code object of ``directory`` is compiled against, but the arrays: compiler, flags and shared
+    headers."""
     makefile = (directory / "makefile").read_text()
     flags = [line for line in makefile.splitlines() if line.startswith(("OPTIMISATIONS", "CXXFLAGS"))]
-    digest = hashlib.sha256("\n".join(flags + [PCH_HEADER, PCH_RULES]).encode())
+    digest = hashlib.sha256("\n".join([_compiler_identity(), *flags, PCH_HEADER, PCH_RULES]).encode())
     for header in sorted([*directory.glob("brianlib/*.h"), directory / "synapses_classes.h",
                           directory / "network.h"]):
         digest.update(header.name.encode() + header.read_bytes())
