@@ -26,4 +26,5 @@ def test_a_lesioned_circuit_reuses_the_code_objects_its_healthy_twin_compiled(tm
     # thalamus's update without the nigrothalamic input); the rest came from the store
     assert 0 < len(compiled_after) - len(compiled) <= 4
     # and the reused objects behave: without the nigrothalamic inhibition the thalamus runs free
-    assert lesioned.population_rate("thalamus")[1][-50:].mean() > 2 * healthy.population_rate("thalamus")[1][-50:].mean()
+    late_thalamus = [rec.population_rate("thalamus")[1][-50:].mean() for rec in (healthy, lesioned)]
+    assert late_thalamus[1] > 2 * late_thalamus[0]

@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -106,18 +105,10 @@ def _make_args() -> list[str]:
 @contextlib.contextmanager
 def build_lock(directory: Path):
     """Hold ``directory`` for one build and the reading of its results: other processes wait here."""
-    import brian2 as b2
-
     directory.parent.mkdir(parents=True, exist_ok=True)
     with open(str(directory) + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            directory.mkdir(exist_ok=True)
-            for name, text in (("pch.h", PCH_HEADER), (PCH_MAKEFILE, PCH_RULES)):
-                path = directory / name
-                if not path.exists() or path.read_text() != text:  # unchanged files left alone
-                    path.write_text(text)
-            b2.prefs.devices.cpp_standalone.extra_make_args_unix = _make_args()
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -138,20 +129,27 @@ def compile_and_run(device, directory: Path, with_output: bool) -> None:
     those. So a file that reads the same in two build directories (most of
     a lesioned circuit's, or another task shape's) is compiled once.
     """
+    import brian2 as b2
     from brian2.codegen.cpp_prefs import get_compiler_and_args
 
+    directory.mkdir(exist_ok=True)
+    for name, text in (("pch.h", PCH_HEADER), (PCH_MAKEFILE, PCH_RULES)):
+        path = directory / name
+        if not path.exists() or path.read_text() != text:  # unchanged files left alone
+            path.write_text(text)
+    prefs = b2.prefs.devices.cpp_standalone
+    prefs.extra_make_args_unix = _make_args()
     device.build(directory=str(directory), compile=False, run=False)
-    make = ["make", *_make_args()]
-    done = subprocess.run([*make, "pch.h.gch"], cwd=directory, capture_output=True, text=True)
+    done = subprocess.run([prefs.make_cmd_unix, *_make_args(), "pch.h.gch"], cwd=directory, capture_output=True,
+                          text=True)
     if done.returncode:
         raise RuntimeError(f"make pch.h.gch failed: {done.stderr.strip()[-500:]}")
-    store = object_store()
     shared = _shared_key(directory)
     declarations = _declarations(directory / "objects.h")
     compiled = {}
     for source in sorted((directory / "code_objects").glob("*.cpp")):
         obj, key = source.with_suffix(".o"), _object_key(source, shared, declarations)
-        stamp, kept = obj.with_suffix(".o.key"), store / key[:2] / f"{key}.o"
+        stamp, kept = obj.with_suffix(".o.key"), _kept(key)
         if obj.exists() and stamp.exists() and stamp.read_text() == key:
             _newer_than_its_inputs(obj, directory)
         elif kept.exists():
@@ -162,19 +160,25 @@ def compile_and_run(device, directory: Path, with_output: bool) -> None:
             compiled[obj] = key
     device.compile_source(str(directory), get_compiler_and_args()[0], False, False)
     for obj, key in compiled.items():
-        kept = store / key[:2] / f"{key}.o"
+        kept = _kept(key)
         kept.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as tmp:
-            shutil.copyfileobj(obj.open("rb"), tmp)
-        os.replace(tmp.name, kept)  # whole or not at all: other processes read the store
+        partial = kept.with_suffix(f".{os.getpid()}.part")
+        shutil.copyfile(obj, partial)
+        os.replace(partial, kept)  # whole or not at all: other processes read the store
         obj.with_suffix(".o.key").write_text(key)
     device.run(directory=str(directory), with_output=with_output)
 
 
+def _kept(key: str) -> Path:
+    """Where the object store keeps the compiled code object of ``key``."""
+    return object_store() / key[:2] / f"{key}.o"
+
+
 def _newer_than_its_inputs(obj: Path, directory: Path) -> None:
     """Make ``obj`` newer than the shared headers, which make would otherwise rebuild it for."""
-    latest = max(p.stat().st_mtime for p in (directory / "pch.h.gch", directory / "objects.h", directory / "makefile",
-                                               obj.with_suffix(".cpp"), obj.with_suffix(".h")) if p.exists())
+    inputs = ("pch.h.gch", "objects.h", "makefile")
+    latest = max(p.stat().st_mtime for p in (*(directory / name for name in inputs), obj.with_suffix(".cpp"),
+                                               obj.with_suffix(".h")) if p.exists())
     if obj.stat().st_mtime <= latest:
         os.utime(obj)
 
