@@ -19,3 +19,10 @@ def test_action_selection_example_runs(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (tmp_path / "sel.png").stat().st_size > 10_000
+
+
+def test_working_memory_example_runs(tmp_path):
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "working_memory.py"), "--out", "wm.png"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "wm.png").stat().st_size > 10_000

@@ -198,7 +198,7 @@ def _simulated(graph: CircuitGraph, target: str, attrs: dict) -> bool:
 
 def _pooled(mode: str, attrs: dict) -> bool:
     """A static all-to-all rate projection: weight x mean source rate, no synapses needed."""
-    return mode == "rate" and attrs["rule"] is None and attrs["params"]["p"] >= 1.0
+    return mode == "rate" and attrs["rule"] is None and attrs["params"]["p"] >= 1.0 and not attrs["params"]["depression"]
 
 
 def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[str, dict]:
@@ -475,14 +475,24 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
                     b2.linked_var(pools[key][0], "mean_rate", index=np.arange(len(groups[target])) // per_tgt))
             continue
         ns = {"tau_syn": p["tau_ms"] * b2.ms, "weight": p["weight"]}
-        model, on_pre, on_post = "w : 1\n", "", ""
+        model, on_pre, on_post, kwargs = "w : 1\n", "", "", {}
         # a learned transition model's weights are probabilities: its drive has a gain of its own
         gain = " * gain" if attrs["rule"] == "state_prediction" else ""
+        if p["depression"]:
+            # short-term depression (Tsodyks & Markram 1997): a spike uses that fraction of the resources left,
+            # which recover with recovery_ms; at a steady rate r the drive is w r / (1 + depression recovery r)
+            gain += " * resources"
+            ns.update(depression=p["depression"], recovery=p["recovery_ms"] * b2.ms)
         if mode == "rate":
             model += f"{var}_in_post = w{gain} * rate_pre / N_incoming : Hz (summed)\n"
+            if p["depression"]:
+                model += "dresources/dt = (1 - resources) / recovery - depression * resources * rate_pre : 1 (clock-driven)\n"
+                kwargs = dict(method="euler")
         else:
             on_pre = f"{var}_post += w{gain} / (N_incoming * tau_syn)"
-        kwargs = {}
+            if p["depression"]:
+                model += "dresources/dt = (1 - resources) / recovery : 1 (event-driven)\n"
+                on_pre += "\nresources -= depression * resources"
         if attrs["rule"]:
             extra, pre_code, post_code, rule_ns, update = _plasticity(graph, name, source, target, mode, groups,
                                                                       timed)
@@ -514,6 +524,8 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
                     syn, "w", record=record, dt=WEIGHT_RECORD_DT_MS * b2.ms, name=f"weights_{name}")
         else:
             syn.w = "weight"
+        if p["depression"]:
+            syn.resources = 1.0
         if mode == "spiking" and p["delay_ms"] > 0:
             syn.delay = p["delay_ms"] * b2.ms
         synapses[name] = syn

@@ -40,6 +40,10 @@ PROJECTION_PARAMS = {
                       "(focused)", choices=("all", "channel")),
     "control": Param("none", "arbitration (see the pfc's model_based_weight): goal_directed scales the weight "
                      "by model_based_weight, habitual by 1 - it", choices=("none", "goal_directed", "habitual")),
+    "depression": Param(0.0, "short-term depression (Tsodyks & Markram 1997): fraction of a synapse's resources "
+                        "each presynaptic spike uses (0: none; fixed synapses only)", low=0.0, high=1.0),
+    "recovery_ms": Param(100.0, "time constant of the resources' recovery after use", low=0.0,
+                         low_inclusive=False, high=100_000.0, unit="ms"),
     "dopamine_scaling": Param(0.0, "how the weight grows as the target loses resting dopamine: weight x (1 + "
                               "scaling x fraction of normal dopamine lost)", low=-1.0, high=10.0),
 }
@@ -187,6 +191,10 @@ class CircuitGraph:
                                   f"and {source!r} is a {src_kind} region")
             if attrs["params"]["control"] != "none":
                 self.control_region()
+            if attrs["params"]["depression"] > 0 and (attrs["rule"] or attrs["sign"] == "dopamine"):
+                kind = f"plastic ({attrs['rule']})" if attrs["rule"] else "a dopamine projection"
+                raise ConfigError(f"projection {name!r}: depression={attrs['params']['depression']} is for fixed "
+                                  f"excitatory or inhibitory synapses, and this one is {kind}")
             if attrs["rule"] == "three_factor":
                 if attrs["sign"] == "dopamine":
                     raise ConfigError(f"projection {name!r}: a dopamine projection cannot itself be plastic")

@@ -445,6 +445,36 @@ def successor(stimuli: int = 2, actions: int = 2, topology: str = "channel", cri
     return g
 
 
+#: working memory: a pool's recurrent gain and the use and recovery of its synapses' resources (with the
+#: region's 12 Hz threshold: steady rates 8 Hz, unstable, and 30 Hz, held); the reset's share of a cue
+MEMORY_RECURRENT_GAIN = 3.5
+MEMORY_DEPRESSION = 0.5
+MEMORY_RECOVERY_MS = 100.0
+MEMORY_RESET = 0.5
+
+
+def working_memory(items: int = 3, cells_per_item: int = CELLS_PER_CHANNEL) -> CircuitGraph:
+    """Prefrontal working memory for ``items`` task states (see :mod:`dopasim.circuits.regions.working_memory`).
+
+    The cue (one channel per item, ``salience`` signal) drives its item's pool
+    and, through feed-forward inhibition (cortical interneurons), every pool:
+    while a cue is on, a pool it does not name is pushed below its threshold,
+    so the new item replaces the held one (a cue drives its own pool by 50 Hz
+    and all of them down by ``MEMORY_RESET`` x 50 Hz x its share of the cue's
+    cells). Each pool excites itself through slow depressing synapses
+    (``memory_recurrent``, tau 50 ms, NMDA-like: Wang 1999) and holds its item
+    once the cue is gone; cutting them leaves activity that ends with the cue.
+    """
+    g = CircuitGraph("working_memory")
+    g.add_region("cue", "salience", channels=items, peak_rate_hz=CUE_RATE_HZ)
+    g.add_region("pfc_memory", "working_memory", size=items * cells_per_item, channels=items)
+    g.add_projection("cue_memory", "cue", "pfc_memory", "excitatory", weight=1.0, topology="channel")
+    g.add_projection("cue_reset", "cue", "pfc_memory", "inhibitory", weight=MEMORY_RESET * items)
+    g.add_projection("memory_recurrent", "pfc_memory", "pfc_memory", "excitatory", weight=MEMORY_RECURRENT_GAIN,
+                     topology="channel", tau_ms=50.0, depression=MEMORY_DEPRESSION, recovery_ms=MEMORY_RECOVERY_MS)
+    return g
+
+
 PRESETS = {
     "actor_critic": (actor_critic, "basal ganglia actor-critic: cue -> D1/D2 actor learning from SNc, "
                      "ventral striatum critic, VTA RPE (default for choice tasks)"),
@@ -457,6 +487,8 @@ PRESETS = {
                        "asymmetry: expectiles of the reward distribution (Dabney et al. 2020)"),
     "selection": (selection, "action selection: D1/D2 striatum, GPe, STN, GPi, thalamus "
                   "(Gurney, Prescott & Redgrave 2001)"),
+    "working_memory": (working_memory, "prefrontal item pools with depressing recurrent excitation: "
+                       "persistent activity holds the last cued item (Compte et al. 2000)"),
 }
 
 

@@ -1,0 +1,53 @@
+"""Persistent activity (Funahashi, Bruce & Goldman-Rakic 1989): a prefrontal pool keeps firing for the
+item it was cued with after the cue is gone, a new cue replaces the item, and without the pool's
+recurrent excitation nothing outlasts the cue."""
+
+import numpy as np
+import pytest
+
+from dopasim.circuits import make_circuit
+from dopasim.circuits.compiler import simulate
+from dopasim.circuits.lesions import cut_projection
+from dopasim.params import ConfigError
+
+# item 0 cued at 0.3-0.5 s, item 1 at 1.5-1.7 s; each followed by a 1 s delay without any cue
+CUES = [(0, 0.3, 0.5), (1, 1.5, 1.7)]
+DURATION_S = 2.7
+DELAYS = [(0.9, 1.5), (2.1, 2.7)]  # from 400 ms after each cue ends to the next event
+
+
+def delay_rates(graph, mode):
+    """Each item pool's mean rate (Hz) in the two delays: array (delays, items)."""
+    cue = np.zeros((int(round(DURATION_S * 1000)), 3))
+    for item, start, stop in CUES:
+        cue[int(start * 1000):int(stop * 1000), item] = 1.0
+    rec = simulate(graph, mode, {"salience": cue}, 0.001, DURATION_S, seed=1, progress=False)
+    t, rates = rec.channel_rates("pfc_memory")
+    return np.array([rates[:, (t >= a) & (t < b)].mean(axis=1) for a, b in DELAYS])
+
+
+@pytest.mark.parametrize("mode", ["rate", "spiking"])
+def test_the_last_cued_item_is_held_through_the_delay(mode):
+    held = delay_rates(make_circuit("working_memory"), mode)
+    first, second = held
+    assert first[0] > 15 and max(first[1], first[2]) < 2  # item 0 held, nothing else
+    assert second[1] > 15 and max(second[0], second[2]) < 2  # item 1 replaced it
+
+
+@pytest.mark.parametrize("mode", ["rate", "spiking"])
+def test_without_recurrent_excitation_nothing_outlasts_the_cue(mode):
+    held = delay_rates(cut_projection(make_circuit("working_memory"), "memory_recurrent"), mode)
+    assert held.max() < 2
+
+
+def test_plastic_synapses_do_not_also_depress():
+    g = make_circuit("working_memory")
+    g.add_projection("memory_learning", "pfc_memory", "pfc_memory", "excitatory", rule="three_factor",
+                     depression=0.5)
+    with pytest.raises(ConfigError, match="memory_learning"):
+        g.validate()
+
+
+def test_without_the_cue_s_feed_forward_inhibition_a_new_item_adds_to_the_old():
+    held = delay_rates(cut_projection(make_circuit("working_memory"), "cue_reset"), "rate")
+    assert held[1, 0] > 15 and held[1, 1] > 15  # both items held: the memory is no longer replaced
