@@ -89,6 +89,17 @@ def test_expectile_td_settles_at_the_expectile():
     assert td.values[0] == pytest.approx(expectile(np.array([0.0, 1.0]), 0.8), abs=0.05)
 
 
+def test_quantile_td_settles_at_the_median_where_expectile_td_finds_the_mean():
+    rng = np.random.default_rng(0)
+    rewards = rng.choice([0.0, 1.0, 5.0], size=6000)  # median 1, mean 2
+    median, mean = (TDLambda(1, alpha=0.01, lam=0.0, quantile=q) for q in (True, False))
+    for r in rewards:
+        median.episode([0], [r])
+        mean.episode([0], [r])
+    assert median.values[0] == pytest.approx(1.0, abs=0.1)
+    assert mean.values[0] == pytest.approx(2.0, abs=0.25)
+
+
 def test_spiking_dopamine_cells_also_spread_their_reversal_points_with_their_asymmetry():
     # 5 DA cells per channel: only the channels with a clean sign change over the trials are measured
     # (7 of 20 in seed 1, 9 in seed 2); their bimodal decoding holds in seed 1 only (README)

@@ -33,6 +33,10 @@ class TDLambda:
         Asymmetry: positive errors are weighted by ``2 tau``, negative ones by
         ``2 (1 - tau)``, so values settle at the ``tau``-expectile of the
         return (expectile TD; Rowland et al. 2019). 0.5: plain TD.
+    quantile : bool
+        Count each error by its sign only, ``2 tau`` up and ``2 (1 - tau)``
+        down, so values settle at the ``tau``-quantile of the return instead
+        (quantile TD; Dabney et al. 2018). ``tau=0.5``: the median.
 
     Examples
     --------
@@ -44,9 +48,9 @@ class TDLambda:
     """
 
     def __init__(self, n_states: int, alpha: float = 0.02, lam: float = 0.8, gamma: float = 1.0,
-                 frozen=(), tau: float = 0.5):
+                 frozen=(), tau: float = 0.5, quantile: bool = False):
         self.values = np.zeros(n_states)
-        self.alpha, self.lam, self.gamma, self.tau = alpha, lam, gamma, tau
+        self.alpha, self.lam, self.gamma, self.tau, self.quantile = alpha, lam, gamma, tau, quantile
         self.learns = np.ones(n_states, dtype=bool)
         self.learns[list(frozen)] = False
 
@@ -66,7 +70,8 @@ class TDLambda:
             errors[k] = r + self.gamma * v_next - self.values[s]
             trace *= self.gamma * self.lam
             trace[s] += 1.0
-            scaled = errors[k] * 2 * (self.tau if errors[k] > 0 else 1 - self.tau)
+            size = np.sign(errors[k]) if self.quantile else errors[k]
+            scaled = size * 2 * (self.tau if errors[k] > 0 else 1 - self.tau)
             self.values += self.alpha * scaled * trace * self.learns
         return errors
 
