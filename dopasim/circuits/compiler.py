@@ -33,8 +33,8 @@ from dopasim.circuits.regions.striatum import RECEPTOR_AFFINITY_HZ
 from dopasim.circuits.regions.vta import asymmetries
 from dopasim.models import neurons
 from dopasim.models.plasticity import (PLASTICITY_DT_MS, REWARD_PREDICTION_EQUATIONS, REWARD_PREDICTION_UPDATE,
-                                      STATE_PREDICTION_UPDATE, forgetting, three_factor_equations,
-                                      weight_update)
+                                      STATE_PREDICTION_UPDATE, depression_equations, forgetting,
+                                      three_factor_equations, weight_update)
 from dopasim.params import ConfigError
 
 MODES = ("rate", "spiking")
@@ -198,7 +198,8 @@ def _simulated(graph: CircuitGraph, target: str, attrs: dict) -> bool:
 
 def _pooled(mode: str, attrs: dict) -> bool:
     """A static all-to-all rate projection: weight x mean source rate, no synapses needed."""
-    return mode == "rate" and attrs["rule"] is None and attrs["params"]["p"] >= 1.0 and not attrs["params"]["depression"]
+    p = attrs["params"]
+    return mode == "rate" and attrs["rule"] is None and p["p"] >= 1.0 and not p["depression"]
 
 
 def _population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[str, dict]:
@@ -478,21 +479,17 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
         model, on_pre, on_post, kwargs = "w : 1\n", "", "", {}
         # a learned transition model's weights are probabilities: its drive has a gain of its own
         gain = " * gain" if attrs["rule"] == "state_prediction" else ""
-        if p["depression"]:
-            # short-term depression (Tsodyks & Markram 1997): a spike uses that fraction of the resources left,
-            # which recover with recovery_ms; at a steady rate r the drive is w r / (1 + depression recovery r)
+        if p["depression"]:  # short-term depression scales the drive by the resources left
             gain += " * resources"
-            ns.update(depression=p["depression"], recovery=p["recovery_ms"] * b2.ms)
         if mode == "rate":
             model += f"{var}_in_post = w{gain} * rate_pre / N_incoming : Hz (summed)\n"
-            if p["depression"]:
-                model += "dresources/dt = (1 - resources) / recovery - depression * resources * rate_pre : 1 (clock-driven)\n"
-                kwargs = dict(method="euler")
         else:
             on_pre = f"{var}_post += w{gain} / (N_incoming * tau_syn)"
-            if p["depression"]:
-                model += "dresources/dt = (1 - resources) / recovery : 1 (event-driven)\n"
-                on_pre += "\nresources -= depression * resources"
+        if p["depression"]:
+            extra, used = depression_equations(mode)
+            model, on_pre = model + extra, "\n".join(c for c in (on_pre, used) if c)
+            ns.update(depression=p["depression"], recovery=p["recovery_ms"] * b2.ms)
+            kwargs = dict(method="euler")
         if attrs["rule"]:
             extra, pre_code, post_code, rule_ns, update = _plasticity(graph, name, source, target, mode, groups,
                                                                       timed)

@@ -126,6 +126,20 @@ def _cascade(first: str, stages: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def depression_equations(mode: str) -> tuple[str, str]:
+    """(model, on_pre) additions for a synapse with short-term depression (Tsodyks & Markram 1997).
+
+    Each presynaptic spike uses the fraction ``depression`` of the resources
+    left, which recover with the time constant ``recovery``; the synapse's
+    drive is multiplied by ``resources``. At a steady (Poisson) rate r the
+    drive is ``w r / (1 + depression recovery r)`` in both modes.
+    """
+    if mode == "rate":
+        return ("dresources/dt = (1 - resources) / recovery - depression * resources * rate_pre : 1 (clock-driven)\n",
+                "")
+    return "dresources/dt = (1 - resources) / recovery : 1 (event-driven)\n", "resources -= depression * resources"
+
+
 def three_factor_equations(mode: str, post: str, pre: str = "rate", stages: int = 2) -> tuple[str, str, str]:
     """(model, on_pre, on_post) additions for a plastic synapse.
 
