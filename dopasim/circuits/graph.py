@@ -136,6 +136,14 @@ class CircuitGraph:
             raise unknown_name(f"parameter of circuit.{owner}:", param, declared)
         attrs["params"][param] = declared[param].check(f"circuit.{owner}", param, value)
 
+    def reroute(self, projection: str, source: str) -> None:
+        """Let ``projection`` come from region ``source`` instead, its target and parameters unchanged."""
+        self.region(source)
+        u, v, key = self._edge(projection)
+        attrs = self.graph.edges[u, v, key]
+        self.graph.remove_edge(u, v, key)
+        self.graph.add_edge(source, v, key=key, **attrs)
+
     # -- reading --------------------------------------------------------
     def regions(self) -> list[str]:
         return list(self.graph.nodes)

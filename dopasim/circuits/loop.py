@@ -81,7 +81,10 @@ class TaskProgram:
     Times are within one trial (decision slot) of ``trial_s``: the cue is on from
     ``cue_s`` until ``outcome_s``, which ends the response window and delivers
     the outcome for ``outcome_duration_s``. In code and signal templates,
-    ``in_cue`` and ``in_outcome`` are 1 inside those windows, task variables are
+    ``in_cue`` and ``in_outcome`` are 1 inside those windows, ``in_stimulus`` while
+    the cue is shown (the first ``stimulus_s`` of the cue window; None: all of
+    it), ``in_response`` from the go signal (``go_s`` after the cue's onset) to
+    the outcome, task variables are
     ``task_NAME`` (signals only) and tables are called as ``NAME(t)`` or
     ``NAME(t, column)`` (row = the trial, or the single row of a static table).
     """
@@ -100,6 +103,10 @@ class TaskProgram:
     #: task variables logged at each outcome
     log: tuple[str, ...] = ("trial", "stimulus", "choice", "tied", "choice_time", "reward")
     outcome_duration_s: float = 0.05
+    #: how long the cue is shown from its onset (None: until the outcome)
+    stimulus_s: float | None = None
+    #: responses count from this long after the cue's onset (the go signal of a memory-guided task)
+    go_s: float = 0.0
     decision_region: str = "thalamus"
     #: which actions may be chosen (template with ``{index}`` for the action; empty: all)
     offered: str = ""
@@ -135,11 +142,17 @@ def _stop_session():
 def _steps(program: TaskProgram, dt_s: float) -> dict[str, int]:
     return {"TRIAL_STEPS": int(round(program.trial_s / dt_s)), "CUE_STEP": int(round(program.cue_s / dt_s)),
             "OUT_STEP": int(round(program.outcome_s / dt_s)),
+            "GO_STEP": int(round((program.cue_s + program.go_s) / dt_s)),
+            "STIMULUS_END_STEP": int(round((program.outcome_s if program.stimulus_s is None
+                                            else program.cue_s + program.stimulus_s) / dt_s)),
             "OUT_END_STEP": int(round((program.outcome_s + program.outcome_duration_s) / dt_s))}
 
 
 WINDOWS = {
     "in_cue": "(int(timestep(t, dt) % TRIAL_STEPS >= CUE_STEP) * int(timestep(t, dt) % TRIAL_STEPS < OUT_STEP))",
+    "in_response": "(int(timestep(t, dt) % TRIAL_STEPS >= GO_STEP) * int(timestep(t, dt) % TRIAL_STEPS < OUT_STEP))",
+    "in_stimulus": "(int(timestep(t, dt) % TRIAL_STEPS >= CUE_STEP) * "
+                   "int(timestep(t, dt) % TRIAL_STEPS < STIMULUS_END_STEP))",
     "in_outcome": "(int(timestep(t, dt) % TRIAL_STEPS >= OUT_STEP) * "
                   "int(timestep(t, dt) % TRIAL_STEPS < OUT_END_STEP))",
 }
@@ -236,14 +249,17 @@ class TaskLoop:
         k = self.program.n_actions
         ns = {**self.namespace, "decision_tau": self.decision_params["tau_ms"] * b2.ms,
               "threshold": self.decision_params["threshold_hz"] * b2.Hz}
+        # after a go signal, the estimate starts from the go: what the thalamus did while the cue was held
+        # (a race both channels have long since won) does not count
+        listen = "in_response" if self.program.go_s > 0 else "1"
         if mode == "rate":
-            eqs = "dx/dt = (thalamic - x) / decision_tau : Hz\nthalamic : Hz\n"
+            eqs = f"dx/dt = ({expand(listen)} * thalamic - x) / decision_tau : Hz\nthalamic : Hz\n"
         else:
             eqs = "dx/dt = -x / decision_tau : Hz\n"
         offered = self.program.offered.format(index="i")
         names = sorted({"choice", *task_names(offered)})
         eqs += self.declarations(names)
-        threshold = "x > threshold and in_cue == 1 and task_choice < 0"
+        threshold = "x > threshold and in_response == 1 and task_choice < 0"
         if self.decision_params["collapse"] > 0:
             elapsed = "1.0 * (timestep(t, dt) % TRIAL_STEPS - CUE_STEP) / (OUT_STEP - CUE_STEP)"
             threshold = threshold.replace("x > threshold", f"x > threshold * (1 - collapse * {elapsed})")
@@ -257,7 +273,7 @@ class TaskLoop:
             readout = b2.Synapses(thalamus, units, "thalamic_post = rate_pre / N_incoming : Hz (summed)",
                                   name="decision_readout")
         else:
-            readout = b2.Synapses(thalamus, units, on_pre="x_post += 1 / (N_incoming * decision_tau)",
+            readout = b2.Synapses(thalamus, units, on_pre=expand(f"x_post += {listen} / (N_incoming * decision_tau)"),
                                   namespace=ns, name="decision_readout")
         readout.connect(j=f"i // {per_channel}")
         commit = b2.Synapses(units, self.task, namespace=ns, name="decision_commit", on_pre="""

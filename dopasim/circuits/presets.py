@@ -323,7 +323,7 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
                 actor_eligibility_ms: float = ACTOR_ELIGIBILITY_MS, actor_forget_s: float = 0.0,
                 actor_learning_gain: float = 1.0, model_based_weight: float = 0.5,
                 dms_lateral_inhibition: float = DMS_LATERAL_INHIBITION,
-                cells_per_channel: int = CELLS_PER_CHANNEL) -> CircuitGraph:
+                cells_per_channel: int = CELLS_PER_CHANNEL, working_memory: bool = False) -> CircuitGraph:
     """The actor-critic with a PFC that plans: model-based and model-free control, arbitrated.
 
     Habitual (model-free) control is the actor-critic's dorsolateral striatum:
@@ -342,6 +342,14 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
     direct and indirect pathways by 1 - it (Daw, Niv & Dayan 2005; the
     dorsomedial/dorsolateral split of goal-directed and habitual control:
     Yin & Knowlton 2006).
+
+    With ``working_memory`` (a task whose cue is brief asks for it), the item
+    pools of :func:`working_memory` hold the state after its cue is gone, until
+    the next state's cue replaces it, and the goal-directed side reads it from
+    them with the cue's weights: the PFC's transition model, the dorsomedial
+    striatum's drive and the hyperdirect hold (a held pool fires at about the
+    cue's rate, 47 Hz in the 200 ms after a 100 ms cue). The dorsolateral
+    (habitual) striatum still sees only the cue.
     """
     g, scale, outcomes = _with_planner(
         "model_based", "pfc", model_based_weight, stimuli, actions, topology, critic_stimuli, critic_elements,
@@ -349,11 +357,16 @@ def model_based(stimuli: int = 2, actions: int = 2, topology: str = "channel", c
         critic_learning_gain=critic_learning_gain, actor_eligibility_ms=actor_eligibility_ms,
         actor_forget_s=actor_forget_s, actor_learning_gain=actor_learning_gain,
         cells_per_channel=cells_per_channel)
+    state = "cue"
+    if working_memory:
+        _add_working_memory(g, cells_per_channel)
+        state = "pfc_memory"
+        g.reroute("hyperdirect", state)
     # an uninformed model to start with: every outcome equally likely after every action
-    g.add_projection("transition_model", "cue", "pfc", "excitatory", rule="state_prediction", weight=1 / outcomes,
+    g.add_projection("transition_model", state, "pfc", "excitatory", rule="state_prediction", weight=1 / outcomes,
                      gain=PROSPECTIVE_GAIN * scale, topology="all")
     critic = g.projection("corticostriatal")["params"]
-    _goal_directed_striatum(g, "pfc", actions, scale, topology, dms_lateral_inhibition)
+    _goal_directed_striatum(g, "pfc", actions, scale, topology, dms_lateral_inhibition, state)
     g.add_projection("prospective_value", "pfc", "dms", "excitatory", rule="three_factor", pre="experienced",
                      topology="channel", weight=GOAL_VALUE_GAIN * critic["weight"],
                      reward_outcome_weight=GOAL_VALUE_GAIN * REWARD_WORTH,
@@ -381,8 +394,9 @@ def _with_planner(name: str, planner: str, model_based_weight: float, stimuli: i
 
 
 def _goal_directed_striatum(g: CircuitGraph, planner: str, actions: int, scale: int, topology: str,
-                            lateral_inhibition: float) -> None:
-    """The dorsomedial striatum of goal-directed control, its drive from the cue, and the arbitration.
+                            lateral_inhibition: float, state: str = "cue") -> None:
+    """The dorsomedial striatum of goal-directed control, its drive from the ``state`` region (the cue, or
+    the working memory that holds it), and the arbitration.
 
     The ``planner`` (PFC or hippocampus) hears the efference copy, which lifts the chosen action's cells;
     the caller adds the planner's value projection into the DMS.
@@ -393,7 +407,7 @@ def _goal_directed_striatum(g: CircuitGraph, planner: str, actions: int, scale: 
     g.add_region("dms", "striatum", size=g.region("striatum_d1")["params"]["size"], channels=actions,
                  baseline_hz=STRIATUM_THRESHOLD_HZ, noise_hz=STRIATAL_NOISE_HZ)
     # the cue drives it as it first drives the dorsolateral D1 cells, so the two share the pallidum evenly
-    g.add_projection("cue_dms", "cue", "dms", "excitatory", weight=CUE_DMS * scale, topology=topology)
+    g.add_projection("cue_dms", state, "dms", "excitatory", weight=CUE_DMS * scale, topology=topology)
     # lateral inhibition among its channels (collaterals and fast-spiking interneurons: Tepper et al. 2004):
     # what all actions' values share is damped by 1 + weight, what sets them apart passes
     g.add_projection("dms_lateral", "dms", "dms", "inhibitory", weight=lateral_inhibition)
@@ -467,12 +481,18 @@ def working_memory(items: int = 3, cells_per_item: int = CELLS_PER_CHANNEL) -> C
     """
     g = CircuitGraph("working_memory")
     g.add_region("cue", "salience", channels=items, peak_rate_hz=CUE_RATE_HZ)
+    _add_working_memory(g, cells_per_item)
+    return g
+
+
+def _add_working_memory(g: CircuitGraph, cells_per_item: int) -> None:
+    """The item pools ``pfc_memory`` of :func:`working_memory`, one per channel of the graph's cue."""
+    items = g.channels("cue")
     g.add_region("pfc_memory", "working_memory", size=items * cells_per_item, channels=items)
     g.add_projection("cue_memory", "cue", "pfc_memory", "excitatory", weight=1.0, topology="channel")
     g.add_projection("cue_reset", "cue", "pfc_memory", "inhibitory", weight=MEMORY_RESET * items)
     g.add_projection("memory_recurrent", "pfc_memory", "pfc_memory", "excitatory", weight=MEMORY_RECURRENT_GAIN,
                      topology="channel", tau_ms=50.0, depression=MEMORY_DEPRESSION, recovery_ms=MEMORY_RECOVERY_MS)
-    return g
 
 
 PRESETS = {

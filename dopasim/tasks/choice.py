@@ -35,6 +35,10 @@ TIMING_PARAMS = {
     "cue_onset_ms": Param(200.0, "cue onset within the trial", low=50.0, unit="ms"),
     "response_window_ms": Param(500.0, "cue onset to outcome: the time allowed to respond", low=50.0,
                                 unit="ms"),
+    "cue_ms": Param(0.0, "how long the cue is shown from its onset (0: until the outcome, the whole response "
+                    "window); a brief cue must be held in working memory", low=0.0, unit="ms"),
+    "go_ms": Param(0.0, "responses count from this long after the cue's onset (a memory-guided task's go "
+                   "signal; 0: from the onset)", low=0.0, unit="ms"),
     "outcome_ms": Param(50.0, "duration of the reward input volley", low=1.0, unit="ms"),
     "window_ms": Param(200.0, "length of the DA response windows", low=10.0, unit="ms"),
 }
@@ -61,6 +65,12 @@ class ChoiceTask(gym.Env):
         if self.outcome + max(p["outcome_ms"], p["window_ms"]) / 1000 > self.duration:
             raise ConfigError(f"task: the outcome and its {max(p['outcome_ms'], p['window_ms']):.0f} ms window end "
                               f"after the trial (trial_ms={p['trial_ms']:.0f})")
+        if p["cue_ms"] > p["response_window_ms"]:
+            raise ConfigError(f"task.cue_ms={p['cue_ms']:.0f} is longer than the response window "
+                              f"(task.response_window_ms={p['response_window_ms']:.0f}); 0 shows the cue for all of it")
+        if p["go_ms"] >= p["response_window_ms"]:
+            raise ConfigError(f"task.go_ms={p['go_ms']:.0f} leaves no time to respond: the response window ends "
+                              f"{p['response_window_ms']:.0f} ms after the cue's onset (task.response_window_ms)")
         if self.cue < p["window_ms"] / 1000:
             raise ConfigError(f"task.cue_onset_ms={p['cue_onset_ms']:.0f} leaves no room for the "
                               f"{p['window_ms']:.0f} ms baseline window before the cue")
@@ -70,8 +80,9 @@ class ChoiceTask(gym.Env):
     critic_stimuli = 1
 
     def circuit_shape(self, mode: str | None = None) -> dict:
+        # a brief cue asks for a circuit that holds it (presets with working memory)
         return {"stimuli": self.n_stimuli, "actions": self.n_actions, "topology": self.topology,
-                "critic_stimuli": self.critic_stimuli}
+                "critic_stimuli": self.critic_stimuli, "working_memory": self.p["cue_ms"] > 0}
 
     def check_circuit(self, graph) -> None:
         check_regions(self, graph)
@@ -94,13 +105,15 @@ class ChoiceTask(gym.Env):
         seen = present if critic_present is None else critic_present
         elapsed = "(timestep(t, dt) % TRIAL_STEPS - CUE_STEP) * dt / second"
         # a negative outcome is a punishment: it drives the punishment input, not the reward input
-        signals = {"salience": f"in_cue * {present}", "reward": "(abs(task_reward) + task_reward) / 2 * in_outcome",
+        signals = {"salience": f"in_stimulus * {present}", "reward": "(abs(task_reward) + task_reward) / 2 * in_outcome",
                    "punishment": "(abs(task_reward) - task_reward) / 2 * in_outcome",
                    "choice": "in_cue * int(task_choice == {index})",
                    "cs": f"in_cue * {seen} * {elapsed} - (1 - in_cue * {seen})"}
         return TaskProgram(trial_s=self.duration, cue_s=self.cue, outcome_s=self.outcome,
                            n_actions=self.n_actions, n_trials=n_trials, signals=signals,
-                           outcome_duration_s=p["outcome_ms"] / 1000, **fields)
+                           outcome_duration_s=p["outcome_ms"] / 1000,
+                           stimulus_s=p["cue_ms"] / 1000 if p["cue_ms"] > 0 else None, go_s=p["go_ms"] / 1000,
+                           **fields)
 
     def table(self, events: dict, draws: dict) -> dict[str, np.ndarray]:
         """The trial table's behavioural columns from the outcome log."""

@@ -232,7 +232,7 @@ class EpisodicTask(ChoiceTask):
         since = "(t - task_onset) / second"
         # and for a PFC: which outcome is present (each state, then a reward just delivered), time since the move
         present = f"int(task_world_state == ({{index}})) + int(({{index}}) == {self.n_states}) * int(task_reward > 0)"
-        signals = {"salience": f"in_cue * {shown}", "cs": f"{shown} * {since} - (1 - {shown})",
+        signals = {"salience": f"in_stimulus * {shown}", "cs": f"{shown} * {since} - (1 - {shown})",
                    "present": present, "moved": since}
         slots = self.max_steps + 1 + (min(replay, self.max_steps) + 1 if replay else 0)
         program = self.program_base(

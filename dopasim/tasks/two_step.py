@@ -103,6 +103,20 @@ def stay_probabilities(first_choice, second_state, reward) -> dict[str, float | 
     return out
 
 
+#: second-stage choices are scored where the two actions' reward probabilities differ by at least this much
+BEST_CHOICE_MARGIN = 0.1
+
+
+def best_second_choice(table: dict) -> float | None:
+    """How often a second-stage response picks the action more likely to be rewarded (where the two differ
+    by at least :data:`BEST_CHOICE_MARGIN`): 0.5 for a circuit that does not know which state it is in."""
+    p0, p1, choice = table["reward_prob_0"], table["reward_prob_1"], table["choice"]
+    scored = np.isfinite(p0) & (np.abs(p0 - p1) >= BEST_CHOICE_MARGIN) & (choice >= 0)
+    if not scored.any():
+        return None
+    return float(np.mean(choice[scored] == (p1[scored] > p0[scored]).astype(int)))
+
+
 class TwoStep(EpisodicTask):
     """See the module docstring.
 
@@ -210,8 +224,19 @@ class TwoStep(EpisodicTask):
         path = self.play_episode(agent, rng, FIRST, draws["luck"][episode])
         return path[0][0], path[0][1], sum(reward for *_, reward in path)
 
+    def table(self, events: dict, draws: dict) -> dict[str, np.ndarray]:
+        """Every episodic column, and on second-stage rows the reward probability of each action there
+        (``reward_prob_0``, ``reward_prob_1``; NaN in the first stage)."""
+        out = super().table(events, draws)
+        second = out["state"] > FIRST
+        probs = draws["reward_probs"][out["episode"], np.maximum(out["state"] - 1, 0)]
+        for a in range(ACTIONS):
+            out[f"reward_prob_{a}"] = np.where(second, probs[:, a], np.nan)
+        return out
+
     def headline(self, table: dict) -> dict:
         out = super().headline(table)
+        out["second_stage_best_choice"] = best_second_choice(table)
         episodes = {prefix: self.two_step_episodes(table, prefix) for prefix in ("", "ref_")}
         for prefix, ep in episodes.items():
             out.update({f"{prefix}{k}": v for k, v in

@@ -7,10 +7,10 @@ fires prospectively, while the current state's cue is on: it is driven from
 the cue through the plastic ``transition_model`` projection, whose weight from
 state s is the learned probability that action a in s leads to outcome o (rule
 ``state_prediction``), so every action's likely outcomes are active at once,
-each in its own channel. The PFC has no persistent-activity dynamics of its
-own: which state the circuit is in comes from the task (the item pools of
-:mod:`dopasim.circuits.regions.working_memory`, which hold a state after its
-cue, are a circuit of their own, not wired to it yet).
+each in its own channel. When the task shows its cue only briefly, the
+``model_based`` circuit drives these cells from the item pools of
+:mod:`dopasim.circuits.regions.working_memory` instead, which hold the state
+after its cue has gone.
 
 Each cell also senses (without firing for it) whether its outcome is present:
 the state the circuit is in, for the whole step, or the reward just delivered.
