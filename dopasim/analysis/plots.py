@@ -213,6 +213,31 @@ def learning_curve(res, path, width=20):
     plt.close(fig)
 
 
+def within_episode_learning(res, path):
+    """P(best arm) at each trial of an episode: early episodes, trained ones (the second half), the reference."""
+    tr = res.trials
+    n = int(tr["episode_trial"].max())
+    last = tr["episode"].max()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for rows, prefix, label, style in (
+            (tr["episode"] < max(1, last // 5), "", "circuit, first fifth of the episodes", dict(color="#dd8452")),
+            (tr["episode"] >= last / 2, "", "circuit, second half", dict(color="#c44e52", lw=2)),
+            (tr["episode"] >= last / 2, "ref_", f"reference ({res.config['reference']['learner']}), second half",
+             dict(color="k", lw=1.2))):
+        best = tr[f"{prefix}choice"] == tr["best_arm"]
+        curve = [best[rows & (tr["episode_trial"] == k)].mean() for k in range(1, n + 1)]
+        ax.plot(np.arange(1, n + 1), curve, marker="o", ms=4, label=label, **style)
+    ax.axhline(0.5, color="#999999", ls=":", lw=1)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("trial of the episode (the arms are re-drawn at trial 1)")
+    ax.set_ylabel("P(better arm)")
+    ax.set_title(f"learning within an episode ({res.mode} mode)")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def test_choices(res, path):
     """Probabilistic selection, test phase: choose A and avoid B (circuit vs reference), and every pair."""
     from dopasim.tasks.probabilistic_selection import LETTERS
@@ -414,6 +439,8 @@ def write_figures(res, folder: Path) -> None:
         choice_activity(res, folder / "choice_activity.png")
         if "choose_a" in res.summary:
             test_choices(res, folder / "test_choices.png")
+        if "episode_trial" in res.trials:
+            within_episode_learning(res, folder / "within_episode.png")
         return
     if res.task.name == "rest":
         lfp_spectrum(res, folder / "spectrum.png")

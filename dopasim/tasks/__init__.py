@@ -8,6 +8,7 @@ from dopasim.params import unknown_name
 from dopasim.tasks.bandit import Bandit, Reversal
 from dopasim.tasks.episodic import GymTask
 from dopasim.tasks.gridworld import Gridworld
+from dopasim.tasks.meta_bandit import MetaBandit
 from dopasim.tasks.pavlovian import Pavlovian
 from dopasim.tasks.probabilistic_selection import ProbabilisticSelection
 from dopasim.tasks.rest import Rest
@@ -16,7 +17,7 @@ from dopasim.tasks.two_step import TwoStep
 from dopasim.tasks.variable_magnitude import VariableMagnitude
 
 TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld, Rest, VariableMagnitude, TwoStep,
-                                 Revaluation)}
+                                 Revaluation, MetaBandit)}
 #: an external Gymnasium environment: ``gym:ENV_ID`` (see :class:`dopasim.tasks.episodic.GymTask`)
 GYM_PREFIX = "gym:"
 
