@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,9 @@ class Recording:
     weight_synapses: dict[str, np.ndarray] = field(default_factory=dict)
     #: closed-loop tasks: the task variables logged at each trial's outcome
     events: dict[str, np.ndarray] = field(default_factory=dict)
+    #: where the wall time went (s): ``network`` (building the Brian2 objects and generating code, Python),
+    #: ``compile`` (writing the C++ project and compiling what changed), ``simulation`` (the compiled run)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def population_rate(self, region: str, bin_s: float = RECORD_DT_MS / 1000) -> tuple[np.ndarray, np.ndarray]:
         """Mean rate of ``region`` (Hz) in bins of ``bin_s``: (bin starts, rate)."""
@@ -644,6 +648,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     # named around theirs (``..._codeobject_1``) and every file of the build directory is compiled again
     gc.collect()
     _stochastic_variables_in_sorted_order()
+    started = time.perf_counter()
     with _standalone() as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
@@ -655,6 +660,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
         sizes = {region: len(group) for region, group in groups.items()}
         directory = build_dir(build_root or default_build_root(), mode, graph.name, project_structure(device, sizes))
         with build_lock(directory):
+            built = time.perf_counter()
             if progress:
                 print(f"  compiling C++ in {directory} (changed files only)", file=sys.stderr, flush=True)
             try:
@@ -662,6 +668,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
             except RuntimeError as err:
                 raise SimulationError(f"the C++ standalone build or run failed in {directory} ({err}); "
                                       "Brian2 needs a working g++ and make") from err
+            ran = time.perf_counter()
             if progress and device._last_run_completed_fraction < 1:
                 print(file=sys.stderr, flush=True)  # the bar stops short when the task ends the session
             # a task can end the session early (at a trial's start): keep whole trials only
@@ -681,6 +688,8 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
                 else:
                     rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
                     rec.weight_synapses[name] = np.asarray(mon.record)
+            rec.timings = {"network": built - started, "compile": ran - built - device._last_run_time,
+                           "simulation": device._last_run_time}
             if loop is not None:
                 rec.events = loop.events()
             for name, syn in synapses.items():
