@@ -1,5 +1,7 @@
 """How a session's C++ is built: a directory per project structure, and each code object compiled once."""
 
+import time
+
 import numpy as np
 
 from dopasim.circuits import make_circuit
@@ -28,3 +30,13 @@ def test_a_lesioned_circuit_reuses_the_code_objects_its_healthy_twin_compiled(tm
     # and the reused objects behave: without the nigrothalamic inhibition the thalamus runs free
     late_thalamus = [rec.population_rate("thalamus")[1][-50:].mean() for rec in (healthy, lesioned)]
     assert late_thalamus[1] > 2 * late_thalamus[0]
+
+
+def test_a_session_reports_where_its_time_went():
+    started = time.perf_counter()
+    rec = simulate(make_circuit("selection"), "rate", {"salience": np.full((200, 3), 0.5)}, 0.001, 0.2, seed=1,
+                   progress=False)
+    wall = time.perf_counter() - started
+    assert set(rec.timings) == {"network", "compile", "simulation"}
+    assert rec.timings["simulation"] > 0 and rec.timings["network"] > 0
+    assert sum(rec.timings.values()) <= wall
