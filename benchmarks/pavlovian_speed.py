@@ -8,14 +8,13 @@ spiking 60 s), and writes benchmarks/results/pavlovian_speed.json.
     python benchmarks/pavlovian_speed.py
 """
 
-import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
+
+from machine import save
 
 BUDGET_S = {"rate": 20.0, "spiking": 60.0}
 TRIALS = 150
@@ -45,12 +44,7 @@ def main() -> None:
     for r in rows:
         print(f"{r['mode']:<8} {r['cold_s']:>9.1f} {r['warm_s']:>9.1f} {r['budget_s']:>7.0f} "
               f"{r['cold_over_budget']:>12.2f} {r['simulated_per_wall_s_warm']:>13.1f}")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    machine = {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
-               "cores": os.cpu_count()}
-    (out / "pavlovian_speed.json").write_text(json.dumps({"machine": machine, "runs": rows}, indent=2) + "\n")
-
+    save("pavlovian_speed", runs=rows)
 
 if __name__ == "__main__":
     main()

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from machine import save
 
 SESSIONS = [("pavlovian", 200), ("bandit", 300)]
 MODES = ("rate", "spiking")
@@ -104,13 +104,7 @@ def main() -> None:
     for r in loops:
         print(f"{r['mode']:<24} {r['session_simulation_s']:>14.2f} {r['open_loop_simulation_s']:>16.2f} "
               f"{r['loop_ms_per_trial']:>13.2f}")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    machine = {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
-               "cores": os.cpu_count(), "date": time.strftime("%Y-%m-%d")}
-    (out / "sessions.json").write_text(json.dumps({"machine": machine, "sessions": rows, "closed_loop": loops},
-                                                  indent=2) + "\n")
-
+    save("sessions", sessions=rows, closed_loop=loops)
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
