@@ -124,6 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
         study._add_action(action)
     study.add_argument("--out", type=Path, default=None, help="study directory (default: studies/TASK-MODE-TIME)")
     study.add_argument("--quiet", action="store_true", help="no progress output")
+    sweep = sub.add_parser("sweep", help="run a grid of runs from a TOML spec, on the local cores (resumable)",
+                           description="Run every combination of the spec's [grid] for every seed, each into "
+                           "OUT/runs/ID/; a rerun skips the runs already complete. Writes OUT/runs.csv. See "
+                           "dopasim/sweep.py for the spec's keys.")
+    sweep.add_argument("spec", type=Path, help="the sweep's TOML file")
+    sweep.add_argument("--workers", type=_positive_int, default=None,
+                       help="parallel processes (default: the number of cores)")
+    sweep.add_argument("--out", type=Path, default=None, help="sweep directory (default: sweeps/SPEC-NAME)")
+    sweep.add_argument("--quiet", action="store_true", help="no progress output")
     sub.add_parser("list", help="list tasks, circuit presets and diseases",
                    description="List tasks, circuit presets and diseases with one line each.")
     return parser
@@ -179,6 +188,19 @@ def _run(args) -> int:
     return 0
 
 
+def _sweep(args) -> int:
+    from dopasim.sweep import load_spec, run_sweep
+
+    runs = load_spec(args.spec)
+    out = args.out or Path("sweeps") / args.spec.stem
+    start = time.time()
+    result = run_sweep(runs, out, workers=args.workers, progress=not args.quiet)
+    if not args.quiet:
+        print(f"dopasim: {result['ran']} runs done, {result['skipped']} already complete, in "
+              f"{time.time() - start:.1f} s; table in {out}/runs.csv")
+    return 0
+
+
 def _study(args) -> int:
     from dopasim.study import Study, make_groups, run_study
 
@@ -212,6 +234,8 @@ def main(argv=None) -> int:
         if args.command == "list":
             _list()
             return 0
+        if args.command == "sweep":
+            return _sweep(args)
         return _study(args) if args.command == "study" else _run(args)
     except ConfigError as err:
         print(f"dopasim: error: {err}", file=sys.stderr)

@@ -29,12 +29,9 @@ from __future__ import annotations
 import csv
 import fcntl
 import math
-import os
 import tempfile
 import zlib
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -140,15 +137,20 @@ def _worker_build_root() -> Path:
     return Path(tempfile.mkdtemp(prefix="dopasim-build-"))
 
 
+def worker_build_root() -> Path:
+    """This worker process's build root (see :func:`_worker_build_root`), taken once."""
+    global _BUILD_ROOT
+    if _BUILD_ROOT is None:
+        _BUILD_ROOT = _worker_build_root()
+    return _BUILD_ROOT
+
+
 def _run_subject(study: Study, group: Group, subject: int, seed: int, folder: Path) -> dict:
     """One subject: a run, its directory written, its row of the table."""
     from dopasim.experiment import run
 
-    global _BUILD_ROOT
-    if _BUILD_ROOT is None:
-        _BUILD_ROOT = _worker_build_root()
     res = run(study.task, study.circuit, study.mode, study.trials, seed, study.sets, progress=False,
-              build_root=_BUILD_ROOT, disease=group.disease, lesions=group.lesions)
+              build_root=worker_build_root(), disease=group.disease, lesions=group.lesions)
     res.write(folder, figures=False)
     return {"group": group.name, "disease": group.disease or HEALTHY,
             "lesion_region": group.lesion_region or "", "lesion_fraction": group.lesion_fraction or 0.0,
@@ -161,30 +163,15 @@ def run_study(study: Study, out: Path, workers: int | None = None, progress: boo
     Returns ``{"rows": [...], "stats": [...]}``. The directory appears only
     once every subject has run and the statistics and figures are written.
     """
-    from tqdm import tqdm
-
     from dopasim.analysis.plots import study_figures
     from dopasim.experiment import atomic_directory
+    from dopasim.sweep import run_in_processes
 
     check(study)
     jobs = [(g, s, seed) for g in study.groups for s, seed in enumerate(study.seeds(g))]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     with atomic_directory(out) as tmp:
-        rows = []
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_run_subject, study, g, s, seed, tmp / "subjects" / f"{g.name}-s{s:02d}")
-                       for g, s, seed in jobs]
-            bar = tqdm(total=len(futures), unit="subject", disable=not progress, desc="study")
-            try:
-                for future in as_completed(futures):
-                    rows.append(future.result())
-                    bar.update()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-            finally:
-                bar.close()
+        rows = run_in_processes([(_run_subject, study, g, s, seed, tmp / "subjects" / f"{g.name}-s{s:02d}")
+                                 for g, s, seed in jobs], workers, progress, "study", "subject")
         order = {g.name: i for i, g in enumerate(study.groups)}
         rows.sort(key=lambda r: (order[r["group"]], r["subject"]))
         stats = group_stats(rows)
