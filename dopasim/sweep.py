@@ -37,9 +37,9 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from dopasim.params import ConfigError, unknown_name
+from dopasim.study import HEALTHY, worker_build_root
 
 SPEC_KEYS = {"task", "mode", "trials", "circuit", "seeds", "set", "grid"}
-HEALTHY = "healthy"
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,6 @@ def check(runs: list[RunSpec]) -> None:
 
 def _run_one(r: RunSpec, folder: Path) -> None:
     from dopasim.experiment import run
-    from dopasim.study import worker_build_root
 
     res = run(r.task, r.circuit, r.mode, r.trials, r.seed, dict(r.sets), progress=False,
               build_root=worker_build_root(), disease=r.disease)

@@ -251,9 +251,9 @@ class TaskLoop:
               "threshold": self.decision_params["threshold_hz"] * b2.Hz}
         # after a go signal, the estimate starts from the go: what the thalamus did while the cue was held
         # (a race both channels have long since won) does not count
-        listen = "in_response" if self.program.go_s > 0 else "1"
+        listen = "in_response * " if self.program.go_s > 0 else ""
         if mode == "rate":
-            eqs = f"dx/dt = ({expand(listen)} * thalamic - x) / decision_tau : Hz\nthalamic : Hz\n"
+            eqs = expand(f"dx/dt = ({listen}thalamic - x) / decision_tau : Hz\nthalamic : Hz\n")
         else:
             eqs = "dx/dt = -x / decision_tau : Hz\n"
         offered = self.program.offered.format(index="i")
@@ -273,7 +273,7 @@ class TaskLoop:
             readout = b2.Synapses(thalamus, units, "thalamic_post = rate_pre / N_incoming : Hz (summed)",
                                   name="decision_readout")
         else:
-            readout = b2.Synapses(thalamus, units, on_pre=expand(f"x_post += {listen} / (N_incoming * decision_tau)"),
+            readout = b2.Synapses(thalamus, units, on_pre=expand(f"x_post += {listen}1 / (N_incoming * decision_tau)"),
                                   namespace=ns, name="decision_readout")
         readout.connect(j=f"i // {per_channel}")
         commit = b2.Synapses(units, self.task, namespace=ns, name="decision_commit", on_pre="""

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dopasim.params import Param, resolve
+from dopasim.params import Param
 from dopasim.tasks.bandit import Bandit
 from dopasim.tasks.choice import TIMING_PARAMS
 
@@ -47,8 +47,7 @@ class MetaBandit(Bandit):
     default_circuit = "meta_rl"
 
     def __init__(self, **params):
-        super().__init__(**params)
-        self.p = resolve("task", self.params, params)
+        super().__init__(**params)  # resolves this class's params
         self.episode_trials = int(self.p["episode_trials"])
         self._trials_seen = 0
 
