@@ -123,8 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
         action = next(a for a in run._actions if option in a.option_strings)
         study._add_action(action)
     study.add_argument("--out", type=Path, default=None, help="study directory (default: studies/TASK-MODE-TIME)")
+    study.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on this Dask cluster (e.g. tcp://host:8786) instead of local processes; needs "
+                       "dopasim[dask], dopasim on every worker and --out on a file system they share")
     study.add_argument("--quiet", action="store_true", help="no progress output")
-    sweep = sub.add_parser("sweep", help="run a grid of runs from a TOML spec, on the local cores (resumable)",
+    sweep = sub.add_parser("sweep", help="run a grid of runs from a TOML spec, on the local cores or a Dask "
+                           "cluster (resumable)",
                            description="Run every combination of the spec's [grid] for every seed, each into "
                            "OUT/runs/ID/; a rerun skips the runs already complete. Writes OUT/runs.csv. See "
                            "dopasim/sweep.py for the spec's keys.")
@@ -132,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--workers", type=_positive_int, default=None,
                        help="parallel processes (default: the number of cores)")
     sweep.add_argument("--out", type=Path, default=None, help="sweep directory (default: sweeps/SPEC-NAME)")
+    sweep._add_action(next(a for a in study._actions if "--scheduler" in a.option_strings))
     sweep.add_argument("--quiet", action="store_true", help="no progress output")
     sub.add_parser("list", help="list tasks, circuit presets and diseases",
                    description="List tasks, circuit presets and diseases with one line each.")
@@ -194,9 +199,10 @@ def _sweep(args) -> int:
     runs = load_spec(args.spec)
     out = args.out or Path("sweeps") / args.spec.stem
     start = time.time()
-    result = run_sweep(runs, out, workers=args.workers, progress=not args.quiet)
+    result = run_sweep(runs, out, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler)
     if not args.quiet:
-        print(f"dopasim: {result['ran']} runs done, {result['skipped']} already complete, in "
+        lost = f" ({result['restarts']} lost workers replaced)" if result["restarts"] else ""
+        print(f"dopasim: {result['ran']} runs done{lost}, {result['skipped']} already complete, in "
               f"{time.time() - start:.1f} s; table in {out}/runs.csv")
     return 0
 
@@ -213,7 +219,7 @@ def _study(args) -> int:
         print(f"dopasim: study of {args.task}, {args.mode} mode: groups {', '.join(g.name for g in study.groups)}; "
               f"{args.subjects} subjects each", flush=True)
     start = time.time()
-    result = run_study(study, out, workers=args.workers, progress=not args.quiet)
+    result = run_study(study, out, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler)
     if not args.quiet:
         for row in result["stats"]:
             if row.get("test") == "welch_t" and row.get("p") is not None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import json
 import math
 import tempfile
 import zlib
@@ -146,32 +147,36 @@ def worker_build_root() -> Path:
 
 
 def _run_subject(study: Study, group: Group, subject: int, seed: int, folder: Path) -> dict:
-    """One subject: a run, its directory written, its row of the table."""
+    """One subject: a run and its directory (unless already complete there), and its row of the table."""
     from dopasim.experiment import run
 
-    res = run(study.task, study.circuit, study.mode, study.trials, seed, study.sets, progress=False,
-              build_root=worker_build_root(), disease=group.disease, lesions=group.lesions)
-    res.write(folder, figures=False)
+    if not (folder / "summary.json").exists():
+        res = run(study.task, study.circuit, study.mode, study.trials, seed, study.sets, progress=False,
+                  build_root=worker_build_root(), disease=group.disease, lesions=group.lesions)
+        res.write(folder, figures=False)
     return {"group": group.name, "disease": group.disease or HEALTHY,
             "lesion_region": group.lesion_region or "", "lesion_fraction": group.lesion_fraction or 0.0,
-            "subject": subject, "seed": seed, **res.summary}
+            "subject": subject, "seed": seed, **json.loads((folder / "summary.json").read_text())}
 
 
-def run_study(study: Study, out: Path, workers: int | None = None, progress: bool = True) -> dict:
-    """Run every subject of every group on ``workers`` processes; write the study directory ``out``.
+def run_study(study: Study, out: Path, workers: int | None = None, progress: bool = True,
+              scheduler: str | None = None) -> dict:
+    """Run every subject of every group on ``workers`` processes (or the Dask cluster at ``scheduler``, as
+    :func:`dopasim.sweep.run_calls`); write the study directory ``out``.
 
     Returns ``{"rows": [...], "stats": [...]}``. The directory appears only
     once every subject has run and the statistics and figures are written.
     """
     from dopasim.analysis.plots import study_figures
     from dopasim.experiment import atomic_directory
-    from dopasim.sweep import run_in_processes
+    from dopasim.sweep import run_calls
 
     check(study)
     jobs = [(g, s, seed) for g in study.groups for s, seed in enumerate(study.seeds(g))]
     with atomic_directory(out) as tmp:
-        rows = run_in_processes([(_run_subject, study, g, s, seed, tmp / "subjects" / f"{g.name}-s{s:02d}")
-                                 for g, s, seed in jobs], workers, progress, "study", "subject")
+        tmp = tmp.resolve()
+        rows = run_calls([(_run_subject, study, g, s, seed, tmp / "subjects" / f"{g.name}-s{s:02d}")
+                          for g, s, seed in jobs], workers, progress, "study", "subject", scheduler).results
         order = {g.name: i for i, g in enumerate(study.groups)}
         rows.sort(key=lambda r: (order[r["group"]], r["subject"]))
         stats = group_stats(rows)

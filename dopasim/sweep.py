@@ -15,6 +15,15 @@ every combination of the grid's values, for every seed, is one run::
     [grid]                   # every combination is a run
     "circuit.snc.size" = [50, 100]
     disease = ["healthy", "parkinsons"]
+    "lesion.snc" = [0.0, 0.5, 0.8]   # fraction of the region's cells lost
+
+Runs go to local worker processes (one per core by default), or, with
+``scheduler``, to an existing Dask cluster (``dask.distributed``; every worker
+needs dopasim installed and the sweep directory on a shared file system). A
+worker that dies mid-run (killed, out of memory) loses nothing: its runs go to
+the other workers (local: a fresh pool; Dask: the scheduler), and because a run
+directory appears only once complete, and a run whose directory exists is not
+run again, every run completes exactly once.
 
 Output: ``runs/ID/`` per run (a run directory as ``dopasim run`` writes it,
 which appears only once complete), named by the seed and a hash of the run's
@@ -30,8 +39,11 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
+import threading
 import tomllib
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -53,12 +65,20 @@ class RunSpec:
     disease: str | None = None
     #: the grid's values of this run, for the table
     varied: tuple[tuple[str, str], ...] = field(default=())
+    #: (region, fraction of its cells lost), from ``lesion.REGION`` grid keys
+    cell_loss: tuple[tuple[str, float], ...] = field(default=())
 
     @property
     def run_id(self) -> str:
-        settings = json.dumps([self.task, self.mode, self.trials, self.circuit, self.seed, self.sets,
-                               self.disease])
-        return f"seed{self.seed}-{hashlib.sha256(settings.encode()).hexdigest()[:10]}"
+        settings = [self.task, self.mode, self.trials, self.circuit, self.seed, self.sets, self.disease]
+        if self.cell_loss:
+            settings.append(self.cell_loss)
+        return f"seed{self.seed}-{hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:10]}"
+
+    @property
+    def lesions(self) -> list[dict]:
+        return [{"transform": "kill_cells", "region": region, "fraction": fraction}
+                for region, fraction in self.cell_loss if fraction > 0]
 
 
 def load_spec(path: Path) -> list[RunSpec]:
@@ -93,17 +113,21 @@ def expand(spec: dict) -> list[RunSpec]:
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             raise ConfigError(f"sweep spec: grid {key!r} must be a non-empty list of values")
+        if key.startswith("lesion.") and not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in values):
+            raise ConfigError(f"sweep spec: grid {key!r}={values!r} must be fractions of cells lost, from 0 to 1")
     keys = list(grid)
     runs = []
     for combination in itertools.product(*(grid[k] for k in keys)):
         varied = dict(zip(keys, combination))
         disease = varied.pop("disease", None)
         disease = None if disease in (None, HEALTHY) else str(disease)
+        cell_loss = tuple((k.removeprefix("lesion."), float(varied.pop(k))) for k in keys if k.startswith("lesion."))
         sets = {**{k: str(v) for k, v in fixed.items()}, **{k: str(v) for k, v in varied.items()}}
         for seed in seeds:
             runs.append(RunSpec(spec["task"], spec.get("mode", "rate"), trials, spec.get("circuit"), seed,
                                 tuple(sorted(sets.items())), disease,
-                                tuple((k, str(v)) for k, v in zip(keys, combination))))
+                                tuple((k, str(v)) for k, v in zip(keys, combination)), cell_loss))
     return runs
 
 
@@ -112,63 +136,142 @@ def check(runs: list[RunSpec]) -> None:
     from dopasim.experiment import check_run_args, configure
 
     for r in runs:
-        the_task, _, _, _ = configure(r.task, r.circuit, dict(r.sets), r.disease, [], r.mode)
+        the_task, _, _, _ = configure(r.task, r.circuit, dict(r.sets), r.disease, r.lesions, r.mode)
         check_run_args(r.mode, the_task.default_trials if r.trials is None else r.trials, r.seed)
 
 
-def _run_one(r: RunSpec, folder: Path) -> None:
+def _run_one(r: RunSpec, folder: Path) -> str:
+    """One run into ``folder``, unless it is already complete there; returns the run's id."""
     from dopasim.experiment import run
 
-    res = run(r.task, r.circuit, r.mode, r.trials, r.seed, dict(r.sets), progress=False,
-              build_root=worker_build_root(), disease=r.disease)
-    res.write(folder, figures=False)
+    if not (folder / "summary.json").exists():
+        res = run(r.task, r.circuit, r.mode, r.trials, r.seed, dict(r.sets), progress=False,
+                  build_root=worker_build_root(), disease=r.disease, lesions=r.lesions)
+        res.write(folder, figures=False)
+    return r.run_id
 
 
-def run_in_processes(calls: list[tuple], workers: int | None, progress: bool, desc: str, unit: str) -> list:
-    """Each ``(function, *args)`` of ``calls`` on ``workers`` spawned processes (default: one per core, at most
-    one per call), with a progress bar; their results in the order they finish. The first failure cancels the
-    calls not yet started and is raised."""
+#: one run at a time per process: Brian2's device is process-wide state, and a Dask worker may have threads
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _serially(function, *args):
+    with _ONE_AT_A_TIME:
+        return function(*args)
+
+
+@dataclass
+class Outcome:
+    """What :func:`run_calls` returns: the calls' results in the order they finished, and how many times
+    a worker was lost and its calls handed out again."""
+    results: list
+    restarts: int = 0
+
+
+def run_calls(calls: list[tuple], workers: int | None = None, progress: bool = True, desc: str = "",
+              unit: str = "run", scheduler: str | None = None, max_restarts: int = 3) -> Outcome:
+    """Each ``(function, *args)`` of ``calls`` on ``workers`` spawned local processes (default: one per core,
+    at most one per call), or on the Dask cluster at ``scheduler``, with a progress bar.
+
+    The first failure of a call cancels the calls not yet started and is raised. A lost worker is not a
+    failure of its calls: they are handed out again (locally: to a fresh pool, at most ``max_restarts``
+    times; on Dask: by the scheduler). So a call may start twice; the calls must be idempotent.
+    """
     from tqdm import tqdm
 
-    workers = max(1, min(workers or os.cpu_count() or 1, len(calls)))
-    results = []
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(*call) for call in calls]
-        bar = tqdm(total=len(futures), unit=unit, disable=not progress, desc=desc)
+    with tqdm(total=len(calls), unit=unit, disable=not progress, desc=desc) as bar:
+        if scheduler is not None:
+            return _on_dask(calls, scheduler, bar)
+        return _on_local_processes(calls, workers, bar, max_restarts)
+
+
+def _on_local_processes(calls, workers, bar, max_restarts) -> Outcome:
+    pending = dict(enumerate(calls))
+    outcome = Outcome([])
+    while pending:
+        n = max(1, min(workers or os.cpu_count() or 1, len(pending)))
+        with ProcessPoolExecutor(n, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(*call): i for i, call in pending.items()}
+            try:
+                for future in as_completed(futures):
+                    outcome.results.append(future.result())
+                    del pending[futures[future]]
+                    bar.update()
+            except BrokenProcessPool:
+                # a worker died: keep what finished, hand the rest to a fresh pool
+                for future, i in futures.items():
+                    if i in pending and future.done() and future.exception() is None:
+                        outcome.results.append(future.result())
+                        del pending[i]
+                        bar.update()
+                outcome.restarts += 1
+                if outcome.restarts > max_restarts:
+                    from dopasim.circuits.compiler import SimulationError
+
+                    raise SimulationError(f"worker processes died {outcome.restarts} times (out of memory?); "
+                                          f"{len(pending)} {bar.unit}s not done") from None
+                bar.write(f"dopasim: a worker process died; {len(pending)} calls handed to a fresh pool")
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    return outcome
+
+
+def _on_dask(calls, scheduler: str, bar) -> Outcome:
+    try:
+        from distributed import Client, as_completed as dask_completed
+
+        from dopasim.dask_worker import ImportBrian2
+    except ImportError:
+        raise ConfigError("--scheduler needs dask.distributed: pip install 'dopasim[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ConfigError(f"no Dask scheduler reached at {scheduler!r}: {err}") from None
+    outcome = Outcome([])
+    with client:
+        client.register_plugin(ImportBrian2(), name="dopasim-import-brian2")
+        futures = [client.submit(_serially, *call, pure=False) for call in calls]
         try:
-            for future in as_completed(futures):
-                results.append(future.result())
+            for future in dask_completed(futures):
+                outcome.results.append(future.result())
                 bar.update()
         except BaseException:
-            for future in futures:
-                future.cancel()
+            client.cancel(futures)
             raise
-        finally:
-            bar.close()
-    return results
+    return outcome
 
 
-def run_sweep(runs: list[RunSpec], out: Path, workers: int | None = None, progress: bool = True) -> dict:
-    """Run every run of ``runs`` not yet complete under ``out``; write ``out/runs.csv``.
+def run_sweep(runs: list[RunSpec], out: Path, workers: int | None = None, progress: bool = True,
+              scheduler: str | None = None) -> dict:
+    """Run every run of ``runs`` not yet complete under ``out`` (on ``workers`` local processes, or on the
+    Dask cluster at ``scheduler``); write ``out/runs.csv``.
 
-    Returns ``{"ran": n, "skipped": n, "rows": [...]}``.
+    Returns ``{"ran": n, "skipped": n, "restarts": n, "completed": [run ids in the order they finished],
+    "rows": [...]}``.
     """
     check(runs)
-    out = Path(out)
-    (out / "runs").mkdir(parents=True, exist_ok=True)
+    out = Path(out).resolve()  # workers may start elsewhere; each run makes its directory's parents
     todo = [r for r in runs if not (out / "runs" / r.run_id / "summary.json").exists()]
+    outcome = Outcome([])
     if todo:
-        run_in_processes([(_run_one, r, out / "runs" / r.run_id) for r in todo], workers, progress, "sweep", "run")
+        outcome = run_calls([(_run_one, r, out / "runs" / r.run_id) for r in todo], workers, progress, "sweep",
+                            "run", scheduler)
+    for leftover in (out / "runs").glob(".*.partial-*"):  # a lost worker's unfinished attempt
+        shutil.rmtree(leftover, ignore_errors=True)
     rows = []
     for r in runs:
         summary = json.loads((out / "runs" / r.run_id / "summary.json").read_text())
         rows.append({"run": r.run_id, "task": r.task, "mode": r.mode, "disease": r.disease or HEALTHY,
                      **dict(r.varied), "seed": r.seed, **summary})
     columns = list(dict.fromkeys(k for row in rows for k in row))
+    out.mkdir(parents=True, exist_ok=True)
     partial = out / f".runs.csv.{os.getpid()}.part"
     with open(partial, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns, restval="")
         writer.writeheader()
         writer.writerows(rows)
     os.replace(partial, out / "runs.csv")  # whole or not at all
-    return {"ran": len(todo), "skipped": len(runs) - len(todo), "rows": rows}
+    return {"ran": len(todo), "skipped": len(runs) - len(todo), "restarts": outcome.restarts,
+            "completed": outcome.results, "rows": rows}

@@ -1,35 +1,75 @@
 """Sweeps (`dopasim sweep SPEC.toml`): every combination of the grid for every seed, one run directory each,
-one tidy table, and a rerun that picks up where the last one stopped."""
+one tidy table, a rerun that picks up where the last one stopped, a killed worker that loses nothing, and
+the same sweep on a Dask cluster."""
 
 import csv
+import os
+import signal
+import threading
+import time
+from pathlib import Path
 
 import pytest
 
 from dopasim.cli import main
 from dopasim.params import ConfigError
-from dopasim.sweep import expand
+from dopasim.sweep import expand, run_sweep
 
 SPEC = """
 task = "pavlovian"
 trials = 4
-seeds = [1, 2]
+seeds = [1, 2, 3]
 
 [grid]
 "task.reward_prob" = [0.5, 1.0]
 """
 
 
-def test_a_sweep_runs_the_grid_once_and_a_rerun_skips_what_is_complete(tmp_path, capsys):
+def _worker_pids() -> list[int]:
+    """The worker processes this process has spawned."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == os.getpid() and b"spawn_main" in cmdline:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def _kill_a_worker_once_a_run_is_complete(runs_dir: Path, killed: list):
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        done = [p for p in runs_dir.glob("seed*") if (p / "summary.json").exists()]
+        pids = _worker_pids()
+        if done and pids:
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append((pids[0], len(done)))
+            return
+        time.sleep(0.05)
+
+
+def test_a_sweep_survives_a_killed_worker_runs_the_grid_once_and_a_rerun_skips_what_is_complete(tmp_path,
+                                                                                               capsys):
     spec = tmp_path / "demo.toml"
     spec.write_text(SPEC)
     out = tmp_path / "sweep"
-    assert main(["sweep", str(spec), "--out", str(out), "--workers", "2"]) == 0
+    killed = []
+    killer = threading.Thread(target=_kill_a_worker_once_a_run_is_complete, args=(out / "runs", killed))
+    killer.start()
+    result = run_sweep(expand(__import__("tomllib").loads(SPEC)), out, workers=2, progress=False)
+    killer.join()
+    assert killed and killed[0][1] < 6, "the worker was to be killed mid-sweep"
+    assert result["restarts"] == 1  # the pool broke once, and its runs went to a fresh one
+    # every run completed exactly once: one directory each, one completion each, no half-written attempt left
     runs = sorted(p.name for p in (out / "runs").iterdir())
-    assert len(runs) == 4 and len(set(runs)) == 4
+    assert len(runs) == 6 and sorted(result["completed"]) == runs
     with open(out / "runs.csv") as f:
         rows = list(csv.DictReader(f))
-    assert sorted((r["task.reward_prob"], r["seed"]) for r in rows) == [("0.5", "1"), ("0.5", "2"),
-                                                                       ("1.0", "1"), ("1.0", "2")]
+    assert sorted((r["task.reward_prob"], r["seed"]) for r in rows) == [
+        (p, s) for p in ("0.5", "1.0") for s in ("1", "2", "3")]
     assert all(r["corr_da_td_us"] for r in rows)  # each row carries its run's headline measures
     # a lost run is run again, and only it
     first = out / "runs" / runs[0]
@@ -38,8 +78,29 @@ def test_a_sweep_runs_the_grid_once_and_a_rerun_skips_what_is_complete(tmp_path,
     first.rmdir()
     capsys.readouterr()
     assert main(["sweep", str(spec), "--out", str(out)]) == 0
-    assert "1 runs done, 3 already complete" in capsys.readouterr().out
+    assert "1 runs done, 5 already complete" in capsys.readouterr().out
     assert (first / "summary.json").exists()
+
+
+def test_a_sweep_runs_on_a_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    spec = {"task": "pavlovian", "trials": 4, "seeds": [1], "grid": {"lesion.vta": [0.0, 0.5]}}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
+            as cluster:
+        result = run_sweep(expand(spec), tmp_path / "sweep", progress=False, scheduler=cluster.scheduler_address)
+    assert result["ran"] == 2 and len(set(result["completed"])) == 2
+    with open(tmp_path / "sweep" / "runs.csv") as f:
+        rows = {r["lesion.vta"]: r for r in csv.DictReader(f)}
+    assert set(rows) == {"0.0", "0.5"}
+    run_json = (tmp_path / "sweep" / "runs" / rows["0.5"]["run"] / "run.json").read_text()
+    assert '"kill_cells"' in run_json and '"vta"' in run_json  # the lesion reached the run
+
+
+def test_a_lesion_in_the_grid_is_a_fraction_of_cells_lost():
+    runs = expand({"task": "pavlovian", "grid": {"lesion.vta": [0.0, 0.8]}})
+    assert [r.lesions for r in runs] == [[], [{"transform": "kill_cells", "region": "vta", "fraction": 0.8}]]
+    with pytest.raises(ConfigError, match="fractions of cells lost"):
+        expand({"task": "pavlovian", "grid": {"lesion.vta": [1.5]}})
 
 
 def test_a_bad_spec_names_the_problem():

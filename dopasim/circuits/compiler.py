@@ -33,9 +33,9 @@ from dopasim.circuits.regions import REGIONS
 from dopasim.circuits.regions.striatum import RECEPTOR_AFFINITY_HZ
 from dopasim.circuits.regions.vta import asymmetries
 from dopasim.models import neurons
-from dopasim.models.plasticity import (PLASTICITY_DT_MS, REWARD_PREDICTION_EQUATIONS, REWARD_PREDICTION_UPDATE,
-                                      STATE_PREDICTION_UPDATE, depression_equations, forgetting,
-                                      three_factor_equations, weight_update)
+from dopasim.models.plasticity import (DA_STDP_EQUATIONS, PLASTICITY_DT_MS, REWARD_PREDICTION_EQUATIONS,
+                                      REWARD_PREDICTION_UPDATE, STATE_PREDICTION_UPDATE, WEIGHT_UPDATE,
+                                      depression_equations, forgetting, three_factor_equations, weight_update)
 from dopasim.params import ConfigError
 
 MODES = ("rate", "spiking")
@@ -350,6 +350,17 @@ def _senses(region: str, params: dict, n: int, timed: dict, loop: TaskLoop | Non
     return reader
 
 
+def _dopamine_terms(graph: CircuitGraph, target: str) -> dict:
+    """The sign of dopamine's action at ``target`` (D1 +1, D2 -1) and its set point: what the DA cells' firing
+    releases at rest (a drug's share cancels)."""
+    import brian2 as b2
+
+    _, da_source, release = graph.dopamine_projection(target)
+    tonic = release["params"]["weight"] * resting_drive(graph, da_source)
+    receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
+    return dict(dopamine_sign=-1.0 if receptor == "d2" else 1.0, dopamine_tonic=tonic * b2.Hz)
+
+
 def _plasticity(graph: CircuitGraph, name: str, source: str, target: str, mode: str, groups: dict,
                 timed: dict) -> tuple[str, str, str, dict, str]:
     """A plastic projection's (model, on_pre, on_post) additions, namespace and weight update code."""
@@ -357,8 +368,10 @@ def _plasticity(graph: CircuitGraph, name: str, source: str, target: str, mode: 
 
     attrs = graph.projection(name)
     rule, p = attrs["rule"], attrs["params"]
-    ns = dict(tag_tau=p["tag_ms"] * b2.ms, elig_tau=p["eligibility_ms"] * b2.ms, w_max=p["w_max"],
-              spread=p["w_init_spread"], learning_rate=p["learning_rate"])
+    ns = dict(elig_tau=p["eligibility_ms"] * b2.ms, w_max=p["w_max"], spread=p["w_init_spread"],
+              learning_rate=p["learning_rate"])
+    if "tag_ms" in p:
+        ns["tag_tau"] = p["tag_ms"] * b2.ms
     senses = "experienced" in groups[source].variables
     if senses:
         ns["present_rate"] = graph.region(source)["params"]["present_hz"] * b2.Hz
@@ -368,6 +381,14 @@ def _plasticity(graph: CircuitGraph, name: str, source: str, target: str, mode: 
                               f"observes, but {target!r} is a {graph.region(target)['region']} region")
         ns.update(gain=p["gain"], post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz)
         return (*three_factor_equations(mode, "gate"), ns, STATE_PREDICTION_UPDATE)
+    if rule == "da_stdp":
+        if mode != "spiking":
+            raise ConfigError(f"projection {name!r}: the da_stdp rule learns from spike timing; use --mode spiking "
+                              "(rate mode has no spikes)")
+        ns.update(a_plus=p["a_plus"], a_minus=p["a_minus"], tau_plus=p["tau_plus_ms"] * b2.ms,
+                  tau_minus=p["tau_minus_ms"] * b2.ms, learning_rate=p["learning_rate"])  # per Hz per s
+        ns.update(_dopamine_terms(graph, target))
+        return (*DA_STDP_EQUATIONS, ns, WEIGHT_UPDATE)
     if rule == "reward_prediction":
         if not senses:
             raise ConfigError(f"projection {name!r}: the reward_prediction rule learns the reward of the states a "
@@ -379,17 +400,14 @@ def _plasticity(graph: CircuitGraph, name: str, source: str, target: str, mode: 
             raise ConfigError(f"circuit.{name}.pre='experienced' needs a source that senses what is present "
                               f"(a pfc or hippocampus; it is a {graph.region(source)['region']}) and post='none' "
                               f"(it is {p['post']!r})")
-    release_name, da_source, release = graph.dopamine_projection(target)
+    release_name, _, release = graph.dopamine_projection(target)
     release = dict(release["params"])
-    # the set point: what the DA cells' firing releases at rest (a drug's share cancels)
-    tonic = release["weight"] * resting_drive(graph, da_source)
     slope = receptor_slope(graph, target)
     release.update(burst_gain=release["burst_gain"] * slope, dip_gain=release["dip_gain"] * slope)
-    receptor = graph.region(target)["params"].get("dopamine_receptor", "d1")
-    ns.update(dopamine_sign=-1.0 if receptor == "d2" else 1.0,
-              post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
-              learning_rate=p["learning_rate"] * b2.second, dopamine_tonic=tonic * b2.Hz,
-              burst_gain=release["burst_gain"], dip_gain=release["dip_gain"])
+    ns.update(_dopamine_terms(graph, target))
+    ns.update(post_ref=p["post_ref_hz"] * b2.Hz, post_threshold=p["post_threshold_hz"] * b2.Hz,
+              learning_rate=p["learning_rate"] * b2.second, burst_gain=release["burst_gain"],
+              dip_gain=release["dip_gain"])
     if p["forget_s"]:
         ns["forget"] = p["forget_s"] * b2.second
     if release["drug_hz"]:

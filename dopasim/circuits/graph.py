@@ -30,6 +30,8 @@ def _check_name(what: str, name: str) -> None:
     # names become Brian2 object names and --set keys
     if not isinstance(name, str) or not _NAME.match(name):
         raise ConfigError(f"{what} name {name!r} must be lower case letters, digits and _, starting with a letter")
+    if name.endswith(("_pre", "_post")):  # Brian2 reads these suffixes as the two ends of a synapse
+        raise ConfigError(f"{what} name {name!r} must not end in _pre or _post")
 
 PROJECTION_PARAMS = {
     "weight": Param(1.0, "total gain: Hz of target drive per Hz of mean source rate", low=0.0),
@@ -203,7 +205,7 @@ class CircuitGraph:
                 kind = f"plastic ({attrs['rule']})" if attrs["rule"] else "a dopamine projection"
                 raise ConfigError(f"projection {name!r}: depression={attrs['params']['depression']} is for fixed "
                                   f"excitatory or inhibitory synapses, and this one is {kind}")
-            if attrs["rule"] == "three_factor":
+            if attrs["rule"] in ("three_factor", "da_stdp"):
                 if attrs["sign"] == "dopamine":
                     raise ConfigError(f"projection {name!r}: a dopamine projection cannot itself be plastic")
                 if self.dopamine_source(target) is None:

@@ -26,6 +26,16 @@ error of Glascher, Daw, Dayan & O'Doherty 2010). With a trace that outlasts
 the step, it learns the discounted occupancy of every later outcome: a
 successor representation (the hippocampus).
 
+``da_stdp`` is dopamine-modulated spike-timing-dependent plasticity
+(Izhikevich 2007): each pre-before-post spike pair adds ``a_plus
+exp(-lag/tau_plus)`` to the synapse's eligibility, each post-before-pre pair
+subtracts ``a_minus exp(-lag/tau_minus)``; the eligibility decays with
+``eligibility_ms`` (about 1 s), and the weight changes by ``learning_rate
+* eligibility * (dopamine - tonic)``. It needs spike times: spiking mode only.
+The same rule as NEST's ``stdp_dopamine_synapse`` (Potjans, Morrison &
+Diesmann 2010), with the target's dopamine level for NEST's volume
+transmitter concentration and its tonic level for the baseline ``b``.
+
 ``reward_prediction`` is the reward model of an SR: a state's presence
 (after its onset) tags the weight, and within a window after each move a
 tagged weight moves towards ``w_max`` if a reward was delivered and towards 0
@@ -113,7 +123,35 @@ REWARD_PREDICTION = Rule(
     },
 )
 
-RULES = {rule.name: rule for rule in (THREE_FACTOR, STATE_PREDICTION, REWARD_PREDICTION)}
+#: dopamine-modulated STDP (Izhikevich 2007): spike-pair eligibility x dopamine deviation from tonic
+DA_STDP = Rule(
+    name="da_stdp",
+    summary="spike-timing eligibility (pre-before-post +, post-before-pre -) x dopamine deviation from tonic "
+            "(Izhikevich 2007); spiking mode only",
+    params={
+        "learning_rate": Param(0.01, "weight change per second per unit of eligibility per Hz of dopamine above "
+                               "tonic", low=0.0, high=100.0),
+        "a_plus": Param(1.0, "eligibility added by a pre-before-post pair at zero lag", low=0.0, high=100.0),
+        "a_minus": Param(1.5, "eligibility removed by a post-before-pre pair at zero lag", low=0.0, high=100.0),
+        "tau_plus_ms": Param(20.0, "decay of the pre-before-post window", low=0.0, low_inclusive=False,
+                             high=1000.0, unit="ms"),
+        "tau_minus_ms": Param(20.0, "decay of the post-before-pre window", low=0.0, low_inclusive=False,
+                              high=1000.0, unit="ms"),
+        "eligibility_ms": Param(1000.0, "decay of the eligibility trace", low=0.0, low_inclusive=False,
+                                high=100_000.0, unit="ms"),
+        "w_max": THREE_FACTOR.params["w_max"],
+        "w_init_spread": THREE_FACTOR.params["w_init_spread"],
+    },
+)
+
+RULES = {rule.name: rule for rule in (THREE_FACTOR, STATE_PREDICTION, REWARD_PREDICTION, DA_STDP)}
+
+#: (model, on_pre, on_post) of DA-STDP: pre and post spike traces, and the eligibility they step
+DA_STDP_EQUATIONS = ("\ndelig/dt = -elig / elig_tau : 1 (clock-driven)\n"
+                     "dapre/dt = -apre / tau_plus : 1 (event-driven)\n"
+                     "dapost/dt = -apost / tau_minus : 1 (event-driven)\n",
+                     "apre += a_plus\nelig -= apost",
+                     "apost += a_minus\nelig += apre")
 
 
 def _cascade(first: str, stages: int) -> str:

@@ -74,10 +74,10 @@ class RegionType:
 
 
 from dopasim.circuits.regions import (  # noqa: E402
-    cortex, feedback, gpe, gpi, hippocampus, motor, pfc, punishment, reward, salience, snc, stn, striatum, thalamus,
+    cortex, cortical_population, feedback, gpe, gpi, hippocampus, motor, pfc, punishment, reward, salience, snc, stn, striatum, thalamus,
     vta, working_memory)
 
 REGIONS: dict[str, RegionType] = {r.name: r for r in (
     cortex.REGION, reward.REGION, punishment.REGION, salience.REGION, striatum.REGION, vta.REGION,
     gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION, snc.REGION, motor.REGION, pfc.REGION,
-    hippocampus.REGION, working_memory.REGION, feedback.REGION)}
+    hippocampus.REGION, working_memory.REGION, feedback.REGION, cortical_population.REGION)}
