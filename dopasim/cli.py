@@ -2,8 +2,9 @@
 
     dopasim run TASK [--circuit PRESET] [--mode rate|spiking] [--trials N]
                      [--seed S] [--set KEY=VALUE ...] [--disease NAME]
-                     [--lesion REGION=FRACTION ...] [--out DIR] [--quiet]
-    dopasim list
+                     [--lesion REGION=FRACTION ...] [--config FILE] [--out DIR] [--quiet]
+    dopasim config show [the same arguments as run]
+    dopasim study TASK ... | dopasim sweep SPEC.toml ... | dopasim list
 
 Exit status 0 on success, 2 on bad input (one line naming the bad value and the
 valid ones; nothing is written), 1 when the simulation cannot be built or run,
@@ -17,6 +18,7 @@ import json
 import signal
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 from dopasim.circuits.compiler import SimulationError
@@ -88,13 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a task on a circuit and write a run directory",
                          description="Run TASK on a circuit; write run.json, summary.json, trials.csv "
                          "and figures/ into --out.")
-    run.add_argument("task", help="task name (see `dopasim list`)")
+    run.add_argument("task", nargs="?", default=None, help="task name (see `dopasim list`); may come from --config")
     run.add_argument("--circuit", default=None, help="circuit preset (default: the task's own, see `dopasim list`)")
-    run.add_argument("--mode", choices=MODES, default="rate", help="resolution: rate units or spiking neurons "
+    run.add_argument("--mode", choices=MODES, default=None, help="resolution: rate units or spiking neurons "
                      "(default: rate)")
     run.add_argument("--trials", type=_positive_int, default=None,
                      help="number of trials (default: the task's own, see `dopasim list`)")
-    run.add_argument("--seed", type=_seed, default=1, help="seed fixing the whole run (default: 1)")
+    run.add_argument("--seed", type=_seed, default=None, help="seed fixing the whole run (default: 1)")
     run.add_argument("--set", dest="sets", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
                      help="override a parameter: task.PARAM, circuit.REGION.PARAM, circuit.PROJECTION.PARAM, "
                      "reference.PARAM or decision.PARAM (repeatable)")
@@ -104,8 +106,22 @@ def build_parser() -> argparse.ArgumentParser:
                      metavar="REGION=FRACTION", help="kill that fraction of the region's cells (repeatable; "
                      "other lesions: --set circuit.PROJECTION.weight, .burst_gain, .dip_gain, .tonic_hz, "
                      "circuit.REGION.clamp_hz ...)")
+    run.add_argument("--config", type=Path, default=None, metavar="FILE",
+                     help="a TOML file with any of task, circuit, mode, trials, seed, disease, lesions "
+                     "(['snc=0.5', ...]) and a [set] table (the command line wins); or a run's run.json, "
+                     "which replays that run as recorded")
     run.add_argument("--out", type=Path, default=None, help="run directory (default: runs/TASK-MODE-seedS-TIME)")
+    run.add_argument("--nwb", action="store_true", help="also write run.nwb (Neurodata Without Borders: spikes, "
+                     "rates, dopamine, trials, the circuit; needs dopasim[nwb])")
     run.add_argument("--quiet", action="store_true", help="no progress output")
+    config = sub.add_parser("config", help="print the fully resolved configuration of a run (what run.json "
+                            "records), without running it",
+                            description="Print, as JSON, everything that fixes the run the same arguments would "
+                            "make, defaults included: what its run.json records.")
+    config.add_argument("action", choices=("show",), help="show: print the configuration")
+    for action in run._actions:
+        if action.dest not in ("help", "out", "quiet", "nwb"):
+            config._add_action(action)
     study = sub.add_parser("study", help="run cohorts of virtual subjects, healthy and diseased, and compare them",
                            description="Run TASK on a healthy cohort and one cohort per --disease (and per "
                            "--lesion-levels level), each subject with a seed of its own, on the local cores; "
@@ -163,16 +179,89 @@ def _list() -> None:
         print(f"  {name:<24} {found.mechanism} ({found.paper}){note}")
 
 
-def _run(args) -> int:
-    from dopasim.experiment import check_run_args, configure, run
+CONFIG_KEYS = {"task": str, "circuit": str, "mode": str, "trials": int, "seed": int, "disease": str,
+               "lesions": list, "set": dict}
+RUN_ARGUMENTS = ("task", "circuit", "mode", "trials", "seed", "disease")
 
-    sets = dict(args.sets)
-    # every input checked before simulating
-    the_task, graph, _, _ = configure(args.task, args.circuit, sets, args.disease, args.lesions, args.mode)
+
+def _config_file(path: Path):
+    try:
+        text = path.read_text()
+        return json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except OSError as err:
+        raise ConfigError(f"--config {str(path)!r}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"--config {str(path)!r} is not a text file") from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
+        kind = "JSON" if path.suffix == ".json" else "TOML"
+        raise ConfigError(f"--config {str(path)!r} is not valid {kind}: {str(err).splitlines()[0]}") from None
+
+
+def _with_config_file(args) -> None:
+    """Fill what the command line left out from ``--config`` (a TOML file), then the defaults."""
+    spec = _config_file(args.config) if args.config is not None else {}
+    from dopasim.params import unknown_name
+
+    for key, value in spec.items():
+        if key not in CONFIG_KEYS:
+            raise unknown_name("--config key", key, CONFIG_KEYS)
+        kind = CONFIG_KEYS[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ConfigError(f"--config: {key}={value!r} must be a {kind.__name__}")
+    for key in RUN_ARGUMENTS:
+        if getattr(args, key) is None:
+            setattr(args, key, spec.get(key))
+    try:
+        lesions = [_cell_loss(text if isinstance(text, str) else repr(text)) for text in spec.get("lesions", [])]
+    except argparse.ArgumentTypeError as err:
+        raise ConfigError(f"--config lesions: {err}") from None
+    args.lesions = lesions + args.lesions
+    args.sets = list(spec.get("set", {}).items()) + args.sets
+    if args.task is None:
+        raise ConfigError("no task: dopasim run TASK, or task = \"NAME\" in the --config file")
+    args.mode = args.mode or "rate"
+    args.seed = 1 if args.seed is None else args.seed
+
+
+def _configured(args):
+    """``(task, graph, reference, decision, mode, trials, seed, disease)`` from the arguments, every input
+    checked; a run.json given as --config is replayed as recorded."""
+    from dopasim.experiment import check_run_args, configure, from_config
+
+    if args.config is not None and args.config.suffix == ".json":
+        given = [f"--{key}" for key in RUN_ARGUMENTS if getattr(args, key) is not None]
+        given += ["--set"] * bool(args.sets) + ["--lesion"] * bool(args.lesions)
+        if given:
+            raise ConfigError(f"--config {str(args.config)!r} replays a run as recorded; {', '.join(given)} cannot "
+                              "change it (write a TOML config instead)")
+        return from_config(_config_file(args.config), str(args.config))
+    _with_config_file(args)
+    the_task, graph, reference, decision = configure(args.task, args.circuit, dict(args.sets), args.disease,
+                                                     args.lesions, args.mode)
     trials = the_task.default_trials if args.trials is None else args.trials
     check_run_args(args.mode, trials, args.seed)
-    label = args.task.replace(":", "_")
-    out = args.out or Path("runs") / f"{label}-{args.mode}-seed{args.seed}-{time.strftime('%Y%m%d-%H%M%S')}"
+    return the_task, graph, reference, decision, args.mode, trials, args.seed, args.disease
+
+
+def _config_show(args) -> int:
+    from dopasim.experiment import resolved_config
+
+    the_task, graph, reference, decision, mode, trials, seed, disease = _configured(args)
+    print(json.dumps(resolved_config(the_task, graph, reference, decision, disease, mode, trials, seed), indent=2))
+    return 0
+
+
+def _run(args) -> int:
+    from dopasim.experiment import run_configured
+
+    # every input checked before simulating
+    the_task, graph, reference, decision, mode, trials, seed, disease = _configured(args)
+    if args.nwb:
+        from dopasim.nwb import check_available
+
+        check_available()
+    label = the_task.name.replace(":", "_")
+    out = args.out or Path("runs") / f"{label}-{mode}-seed{seed}-{time.strftime('%Y%m%d-%H%M%S')}"
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConfigError(f"--out {str(out)!r} exists and is not an empty directory")
     if not args.quiet:
@@ -181,12 +270,12 @@ def _run(args) -> int:
                   else f"{trials * the_task.duration:.0f} s simulated")
         sick = "".join(f", {t['transform']} {t.get('region') or t.get('projection') or t.get('source')}"
                        for t in graph.lesions)
-        print(f"dopasim: {args.task} on '{graph.name}'{sick}, {args.mode} mode, {trials} {unit} ({length}), "
-              f"seed {args.seed}", flush=True)
+        print(f"dopasim: {the_task.name} on '{graph.name}'{sick}, {mode} mode, {trials} {unit} ({length}), "
+              f"seed {seed}", flush=True)
     start = time.time()
-    res = run(args.task, args.circuit, args.mode, trials, args.seed, sets, progress=not args.quiet,
-              disease=args.disease, lesions=args.lesions)
-    res.write(out)
+    res = run_configured(the_task, graph, reference, decision, mode, trials, seed, progress=not args.quiet,
+                         disease=disease)
+    res.write(out, nwb=args.nwb)
     if not args.quiet:
         print(json.dumps(res.summary, indent=2))
         print(f"dopasim: done in {time.time() - start:.1f} s; results in {out}/")
@@ -211,6 +300,8 @@ def _study(args) -> int:
     from dopasim.study import Study, make_groups, run_study
 
     region, levels = args.lesion_levels or (None, None)
+    args.mode = args.mode or "rate"
+    args.seed = 1 if args.seed is None else args.seed
     study = Study(args.task, make_groups(args.diseases, region, levels), subjects=args.subjects, mode=args.mode,
                   trials=args.trials, seed=args.seed, sets=dict(args.sets), circuit=args.circuit)
     label = args.task.replace(":", "_")
@@ -242,9 +333,11 @@ def main(argv=None) -> int:
             return 0
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "config":
+            return _config_show(args)
         return _study(args) if args.command == "study" else _run(args)
-    except ConfigError as err:
-        print(f"dopasim: error: {err}", file=sys.stderr)
+    except ConfigError as err:  # one line, whatever the bad value held
+        print("dopasim: error: " + str(err).replace("\r", "\\r").replace("\n", "\\n"), file=sys.stderr)
         return 2
     except SimulationError as err:
         print(f"dopasim: simulation failed: {str(err).splitlines()[0]}", file=sys.stderr)

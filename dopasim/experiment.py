@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dopasim.circuits.compiler import Recording, check_mode, simulate
+from dopasim.circuits.compiler import Recording, check_mode, check_time_constants, simulate
 from dopasim.circuits.diseases import apply_disease
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.lesions import apply as apply_lesions
@@ -48,12 +48,13 @@ class Results:
         cols = list(self.trials)
         return [{c: _plain(self.trials[c][i]) for c in cols} for i in range(len(self.trials["trial"]))]
 
-    def write(self, out: Path, figures: bool = True) -> Path:
-        """Write the run directory; it appears only once complete."""
+    def write(self, out: Path, figures: bool = True, nwb: bool = False) -> Path:
+        """Write the run directory (with ``nwb``, also ``run.nwb``); it appears only once complete."""
         from dopasim.analysis import plots
 
         with atomic_directory(out) as tmp:
-            (tmp / "run.json").write_text(json.dumps(self.config, indent=2, sort_keys=True) + "\n")
+            # not sorted: the order of regions and projections is the order they are built in (a replay needs it)
+            (tmp / "run.json").write_text(json.dumps(self.config, indent=2) + "\n")
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
             with open(tmp / "trials.csv", "w", newline="") as f:
                 writer = csv.DictWriter(f, fieldnames=list(self.trials))
@@ -67,6 +68,10 @@ class Results:
                     writer.writerows(zip(*(map(_plain, col) for col in columns.values())))
             if figures:
                 plots.write_figures(self, tmp / "figures")
+            if nwb:
+                from dopasim.nwb import write_nwb
+
+                write_nwb(self, tmp / "run.nwb")
         return Path(out)
 
 
@@ -128,7 +133,7 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
         scoped[scope][rest] = value
     the_task = make(task, **scoped["task"])
     shape = the_task.circuit_shape(mode) if hasattr(the_task, "circuit_shape") else {}
-    graph = make_circuit(circuit or the_task.default_circuit, **shape)
+    graph = make_circuit(the_task.default_circuit if circuit is None else circuit, **shape)
     if disease is not None:
         graph = apply_disease(graph, disease)
     graph = apply_lesions(graph, lesions or [])
@@ -137,6 +142,8 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
     reference = resolve("reference", the_task.reference_params, scoped["reference"])
     decision = resolve("decision", getattr(the_task, "decision_params", DECISION_PARAMS), scoped["decision"])
     the_task.check_circuit(graph.validate())
+    if mode is not None:
+        check_time_constants(graph, mode)
     return the_task, graph, reference, decision
 
 
@@ -154,13 +161,20 @@ def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_tria
     >>> res.summary["corr_da_td_us"]                               # doctest: +SKIP
     """
     the_task, graph, reference, decision = configure(task, circuit, sets, disease, lesions, mode)
+    return run_configured(the_task, graph, reference, decision, mode, n_trials, seed, progress, build_root, disease)
+
+
+def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dict, mode: str = "rate",
+                   n_trials: int | None = None, seed: int = 1, progress: bool = True, build_root=None,
+                   disease: str | None = None) -> Results:
+    """:func:`run` for a task, circuit and parameters already made (by :func:`configure` or
+    :func:`from_config`)."""
     n_trials = the_task.default_trials if n_trials is None else n_trials
     check_run_args(mode, n_trials, seed)
     rng = np.random.default_rng(seed)
     if hasattr(the_task, "program"):
         table, rec = _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision,
                                       progress, build_root)
-        learner = reference["learner"]
     else:
         trials = the_task.trials(n_trials, rng)
         signals = the_task.signals(trials)
@@ -170,9 +184,17 @@ def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_tria
         table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
         step_ms = graph.region("cortex")["params"]["element_ms"] if "cortex" in graph.regions() else None
         table.update(the_task.reference(trials, step_ms, **reference))
-        learner = getattr(the_task, "learner", "td_lambda")
     summary = the_task.headline(table)
-    config = {
+    config = resolved_config(the_task, graph, reference, decision, disease, mode, n_trials, seed)
+    return Results(the_task, graph, mode, seed, table, summary, rec, config)
+
+
+def resolved_config(the_task, graph: CircuitGraph, reference: dict, decision: dict, disease: str | None,
+                    mode: str, n_trials: int, seed: int) -> dict:
+    """Everything that fixes a run, defaults included: what run.json records and `dopasim config show`
+    prints; :func:`from_config` makes the run again from it."""
+    learner = reference["learner"] if hasattr(the_task, "program") else getattr(the_task, "learner", "td_lambda")
+    return {
         "task": {"name": the_task.name, **the_task.p},
         "circuit": graph.to_dict(),
         "reference": {"learner": learner, **reference},
@@ -181,7 +203,58 @@ def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_tria
         "mode": mode, "trials": n_trials, "seed": seed,
         "versions": _versions(),
     }
-    return Results(the_task, graph, mode, seed, table, summary, rec, config)
+
+
+def from_config(config: dict, where: str = "run.json"):
+    """``(task, graph, reference, decision, mode, trials, seed, disease)`` of a resolved configuration (a
+    run.json), every value checked again; :func:`run_configured` replays the run from them."""
+    if not isinstance(config, dict):
+        raise ConfigError(f"{where} is not a run's configuration (a JSON object)")
+    missing = [k for k in ("task", "circuit", "reference", "decision", "disease", "mode", "trials", "seed")
+               if k not in config]
+    if missing:
+        raise ConfigError(f"{where} lacks {', '.join(missing)}: not a run.json written by dopasim run")
+    try:
+        task_params = dict(config["task"])
+        the_task = make(task_params.pop("name"), **task_params)
+        _complete(f"{where}: task", task_params, the_task.p)
+        if not isinstance(config["circuit"].get("name"), str):
+            raise ConfigError(f"{where}: the circuit's name must be a string")
+        for name, spec in config["circuit"]["projections"].items():
+            _complete(f"{where}: circuit.{name}", spec, ("source", "target", "sign", "rule"))
+        graph = CircuitGraph.from_dict(config["circuit"]).validate()
+        for name, spec in config["circuit"]["regions"].items():
+            _complete(f"{where}: circuit.{name}", spec, graph.region(name)["params"])
+        for name, spec in config["circuit"]["projections"].items():
+            _complete(f"{where}: circuit.{name}", spec, graph.projection(name)["params"])
+        learner_is_param = "learner" in the_task.reference_params
+        given = {k: v for k, v in dict(config["reference"]).items() if k != "learner" or learner_is_param}
+        if not learner_is_param and config["reference"].get("learner") != getattr(the_task, "learner", "td_lambda"):
+            raise ConfigError(f"{where}: reference.learner={config['reference'].get('learner')!r} is not this "
+                              f"task's reference learner ({getattr(the_task, 'learner', 'td_lambda')!r})")
+        reference = resolve("reference", the_task.reference_params, given)
+        _complete(f"{where}: reference", given, reference)
+        decision = resolve("decision", getattr(the_task, "decision_params", DECISION_PARAMS),
+                           dict(config["decision"]))
+        _complete(f"{where}: decision", config["decision"], decision)
+    except (KeyError, TypeError, AttributeError) as err:
+        raise ConfigError(f"{where}: malformed configuration ({type(err).__name__}: {err})") from None
+    the_task.check_circuit(graph)
+    disease = config["disease"]
+    if not isinstance(disease, str):
+        raise ConfigError(f"{where}: disease={disease!r} must be a name")
+    check_run_args(config["mode"], config["trials"], config["seed"])
+    check_time_constants(graph, config["mode"])
+    return (the_task, graph, reference, decision, config["mode"], config["trials"], config["seed"],
+            None if disease == "healthy" else disease)
+
+
+def _complete(where: str, given: dict, resolved) -> None:
+    """A run.json records every parameter: one missing was edited out (or is from another version)."""
+    missing = sorted(set(resolved) - set(given))
+    if missing:
+        raise ConfigError(f"{where} lacks {', '.join(missing)}: a run.json records every parameter, defaults "
+                          "included")
 
 
 def _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision, progress, build_root):

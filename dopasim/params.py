@@ -80,7 +80,7 @@ def _coerce(where: str, kind: type, value):
         return value
     if kind is int and isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, kind):
+    if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):  # True is no count of cells
         return value
     raise ConfigError(f"{where}={value!r} is not a valid {kind.__name__}")
 

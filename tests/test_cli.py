@@ -2,9 +2,13 @@
 
 import csv
 import json
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dopasim.cli import main
@@ -24,6 +28,9 @@ BAD_INPUTS = {
     "circuit unfit for the task": (["run", "pavlovian", "--circuit", "selection"], "lacks cortex, reward"),
     "external world without a table": (["run", "gym:CartPole-v1"], "discrete observations"),
     "bad maze": (["run", "gridworld", "--set", "task.layout=S.X/..G"], "valid: S start"),
+    "time constant below the step": (["run", "pavlovian", "--set", "circuit.vta.tau_ms=0.5"],
+                                     "circuit.vta.tau_ms=0.5 is shorter than the time step in rate mode (1.0 ms)"),
+    "a name across two lines": (["run", "pavlovian", "--set", "circuit.v\nta.size=3"], "projection 'v\\nta'"),
 }
 
 
@@ -91,3 +98,54 @@ def test_a_delay_in_rate_mode_is_refused_before_anything_runs(tmp_path, capsys):
     assert main(["run", "pavlovian", "--set", "circuit.value_fast.delay_ms=5", "--out", str(out)]) == 2
     assert "rate mode has no axonal delays" in capsys.readouterr().err
     assert not out.exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_a_run_killed_mid_way_leaves_nothing_that_looks_complete(how, tmp_path):
+    out = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", "dopasim.cli", "run", "pavlovian", "--trials", "2000", "--out",
+                             str(out)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    seen = ""
+    while "% " not in seen.rpartition("compiling C++")[2]:  # the compiled simulation reports its progress
+        seen += proc.stderr.read(1) or "% (ended)"
+    time.sleep(0.5)
+    simulation = _children(proc.pid)  # the compiled simulation
+    assert simulation
+    proc.send_signal(how)
+    assert proc.wait(timeout=60) == (130 if how == signal.SIGTERM else -signal.SIGKILL)
+    for _ in range(50):  # the simulation dies with it, not left computing on
+        if not any(Path(f"/proc/{pid}").exists() for pid in simulation):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the simulation {simulation} outlived its killed run")
+    rest = proc.stderr.read()
+    if how == signal.SIGTERM:
+        assert "interrupted; no run directory was written" in rest and "Traceback" not in rest
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if not p.name.startswith(".")]  # at most a hidden partial
+
+
+def test_a_run_that_diverges_stops_naming_the_region_the_quantity_and_the_time():
+    from dopasim.circuits.compiler import Recording, SimulationError, check_finite
+
+    t = np.arange(5) * 0.01
+    rates = np.ones((2, 5))
+    rates[1, 3:] = np.nan
+    rec = Recording(mode="rate", duration=0.05, sizes={"gpe": 2}, kinds={"gpe": "pallidum"},
+                    rates={"gpe": (t, rates)})
+    with pytest.raises(SimulationError, match=r"region 'gpe': its rate became NaN or infinite by t = 0.030 s"):
+        check_finite(rec, 0.001)
+    rates[1, 3:] = 1.0
+    check_finite(rec, 0.001)  # finite: nothing to say

@@ -186,6 +186,46 @@ def check_mode(mode: str) -> None:
         raise ConfigError(f"mode {mode!r} is not one of {', '.join(MODES)}")
 
 
+#: time constants integrated at the network's step (Euler: a step longer than the time constant overshoots,
+#: two steps diverge), and those integrated at the plasticity step
+_STEPPED = ("tau_ms", "noise_tau_ms", "recovery_ms")
+_PLASTICITY_STEPPED = ("tag_ms", "eligibility_ms")
+
+
+def check_time_constants(graph: CircuitGraph, mode: str) -> None:
+    """Refuse a time constant shorter than the step that integrates it: the run would diverge."""
+    check_mode(mode)
+    dt = DT_MS[mode]
+    owners = [(f"circuit.{r}", graph.region(r)["params"]) for r in graph.regions()]
+    owners += [(f"circuit.{name}", attrs["params"]) for name, _, _, attrs in graph.projections()]
+    for owner, params in owners:
+        for name, step, what in ([(n, dt, f"the time step in {mode} mode") for n in _STEPPED]
+                                 + [(n, PLASTICITY_DT_MS, "the plasticity step") for n in _PLASTICITY_STEPPED]):
+            if name in params and params[name] < step:
+                raise ConfigError(f"{owner}.{name}={params[name]} is shorter than {what} ({step} ms): the "
+                                  f"integration would diverge; use at least {step}")
+
+
+def check_finite(rec: "Recording", dt_s: float) -> None:
+    """Stop a run whose rates or weights became NaN or infinite, naming where and when it diverged."""
+    found = []
+    for region, (t, rates) in rec.rates.items():
+        bad = ~np.isfinite(rates)
+        if bad.any():
+            found.append((t[np.argmax(bad.any(axis=0))], f"region {region!r}: its rate"))
+    for name, (t, w) in rec.weights.items():
+        bad = ~np.isfinite(w)
+        if bad.any():
+            found.append((t[np.argmax(bad.any(axis=0))], f"projection {name!r}: its weights"))
+    for name, (_, _, w) in rec.final_weights.items():
+        if not np.all(np.isfinite(w)):
+            found.append((rec.duration, f"projection {name!r}: its weights"))
+    if found:
+        when, what = min(found, key=lambda f: f[0])
+        raise SimulationError(f"the simulation diverged: {what} became NaN or infinite by t = {when:.3f} s "
+                              f"(dt {dt_s * 1000:g} ms); nothing was written")
+
+
 def _input_var(name: str, attrs: dict) -> str:
     """The target's variable that a projection feeds: its DA level, or an input current."""
     return "dopamine" if attrs["sign"] == "dopamine" else f"I_{name}"
@@ -654,6 +694,7 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
     """
     check_mode(mode)
     graph.validate()
+    check_time_constants(graph, mode)
     import brian2 as b2
 
     # the weight monitor records synapses 0..k of an all-to-all projection, which exist
@@ -675,6 +716,12 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
         counter = program.progress if program is not None else None
         report = _progress_bar(trial_s or duration, counter) if progress else None
         net.run(duration * b2.second, report=report, report_period=1 * b2.second)
+        if sys.platform.startswith("linux"):
+            # the compiled simulation dies with this process: a run killed outright (SIGKILL) leaves no orphan
+            # computing on (SIGTERM and Ctrl-C stop it already: Brian2 kills it on any exception). Added after
+            # the code objects exist, so that only main.cpp includes the header
+            device.headers.append("<sys/prctl.h>")
+            device.insert_code("before_start", "prctl(PR_SET_PDEATHSIG, SIGKILL);")
         sizes = {region: len(group) for region, group in groups.items()}
         directory = build_dir(build_root or default_build_root(), mode, graph.name, project_structure(device, sizes))
         with build_lock(directory):
@@ -713,4 +760,5 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, du
             for name, syn in synapses.items():
                 if graph.projection(name)["rule"]:
                     rec.final_weights[name] = (np.asarray(syn.i[:]), np.asarray(syn.j[:]), np.asarray(syn.w[:]))
+    check_finite(rec, DT_MS[mode] / 1000)
     return rec

@@ -93,6 +93,9 @@ class CircuitGraph:
     def __init__(self, name: str = "circuit"):
         self.name = name
         self.graph = nx.MultiDiGraph(name=name)
+        #: projections are numbered as added, so that a graph rebuilt from :meth:`to_dict` adds them in the
+        #: same order and lists every region's inputs in the same order (the order of its drive's terms)
+        self._added = 0
         #: the lesion and disease transforms applied, in order (see :mod:`dopasim.circuits.lesions`)
         self.lesions: list[dict] = []
 
@@ -119,8 +122,9 @@ class CircuitGraph:
             raise ConfigError(f"projection {name!r}: sign {sign!r} is not one of {', '.join(SIGNS)}")
         if rule is not None and rule not in RULES:
             raise unknown_name(f"plasticity rule in projection {name!r}:", rule, RULES)
-        self.graph.add_edge(source, target, key=name, sign=sign, rule=rule,
+        self.graph.add_edge(source, target, key=name, sign=sign, rule=rule, added=self._added,
                             params=resolve(f"circuit.{name}", declared_params(sign, rule), params))
+        self._added += 1
 
     def set(self, dotted: str, value) -> None:
         """Set ``REGION.PARAM`` or ``PROJECTION.PARAM`` from a string or number."""
@@ -144,7 +148,8 @@ class CircuitGraph:
         u, v, key = self._edge(projection)
         attrs = self.graph.edges[u, v, key]
         self.graph.remove_edge(u, v, key)
-        self.graph.add_edge(source, v, key=key, **attrs)
+        self.graph.add_edge(source, v, key=key, **{**attrs, "added": self._added})
+        self._added += 1
 
     # -- reading --------------------------------------------------------
     def regions(self) -> list[str]:
@@ -247,7 +252,7 @@ class CircuitGraph:
             "lesions": [dict(lesion) for lesion in self.lesions],
             "regions": {n: {"region": d["region"], **d["params"]} for n, d in self.graph.nodes(data=True)},
             "projections": {k: {"source": u, "target": v, "sign": d["sign"], "rule": d["rule"], **d["params"]}
-                            for k, u, v, d in self.projections()},
+                            for k, u, v, d in sorted(self.projections(), key=lambda p: p[3]["added"])},
         }
 
     @classmethod
