@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -345,6 +346,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("dopasim: interrupted; no run directory was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to a reader that stopped (`| head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
