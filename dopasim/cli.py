@@ -155,12 +155,34 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", type=Path, default=None, help="sweep directory (default: sweeps/SPEC-NAME)")
     sweep._add_action(next(a for a in study._actions if "--scheduler" in a.option_strings))
     sweep.add_argument("--quiet", action="store_true", help="no progress output")
-    sub.add_parser("list", help="list tasks, circuit presets and diseases",
-                   description="List tasks, circuit presets and diseases with one line each.")
+    listing = sub.add_parser("list", help="list tasks, circuit presets and diseases; or a task's parameters",
+                             description="List tasks, circuit presets and diseases with one line each; with a "
+                             "TASK, every parameter it takes (task.*, reference.*, decision.*) with its default, "
+                             "unit, range and meaning.")
+    listing.add_argument("task", nargs="?", default=None, help="a task whose parameters to list")
     return parser
 
 
-def _list() -> None:
+def _list_params(task_name: str) -> None:
+    from dopasim.circuits.loop import DECISION_PARAMS
+    from dopasim.experiment import configure
+
+    the_task, graph, _, _ = configure(task_name)
+    scopes = [("task", the_task.params), ("reference", the_task.reference_params)]
+    if hasattr(the_task, "program"):
+        scopes.append(("decision", getattr(the_task, "decision_params", DECISION_PARAMS)))
+    print(f"{task_name}: {the_task.summary}; circuit {graph.name} (its parameters: dopasim config show "
+          f"{task_name})")
+    for scope, params in scopes:
+        for name, p in params.items():
+            allowed = ", ".join(map(str, p.choices)) if p.choices else (
+                p.range_text() if p.kind in (int, float) else p.kind.__name__)
+            print(f"  {scope}.{name:<28} {p.default!s:<10} [{allowed}]  {p.help}")
+
+
+def _list(task: str | None = None) -> None:
+    if task is not None:
+        return _list_params(task)
     from dopasim.circuits.diseases import DISEASES
     from dopasim.circuits.presets import PRESETS
     from dopasim.tasks import TASKS, GymTask
@@ -330,7 +352,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.command == "list":
-            _list()
+            _list(args.task)
             return 0
         if args.command == "sweep":
             return _sweep(args)

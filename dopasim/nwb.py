@@ -9,8 +9,9 @@ What goes where:
   units' rates in rate mode, the population rate binned from spikes in
   spiking mode (Hz, 10 ms bins); the dopamine population's rate also as
   ``acquisition/dopamine``;
-* the trial table: NWB ``trials`` with every column of trials.csv (trial i
-  runs from i x T to (i + 1) x T, T the session's length over its trials);
+* the trial table: NWB ``trials`` with every numeric column of trials.csv;
+  a row runs over its slot of the session, from ``trial`` x T to (``trial`` +
+  1) x T, T the task's trial length (a world's step for ``gridworld``);
 * the circuit graph, lesions, disease, seed and versions: run.json's
   configuration in the file's ``notes`` (JSON), and the disease and lesions in
   words in ``experiment_description``.
@@ -91,18 +92,17 @@ def write_nwb(res, path: Path) -> Path:
                                        rate=float(1 / (t[1] - t[0])) if len(t) > 1 else 100.0,
                                        description=f"population rate of the dopamine cells ({dopamine}): the "
                                                    "simulated reward prediction error around its tonic rate"))
-    _add_trials(nwb, res.trials, rec.duration)
+    _add_trials(nwb, res.trials, getattr(res.task, "duration", rec.duration / max(1, len(res.trials["trial"]))))
     path = Path(path)
     with NWBHDF5IO(str(path), "w") as io:
         io.write(nwb)
     return path
 
 
-def _add_trials(nwb, trials: dict, duration: float) -> None:
+def _add_trials(nwb, trials: dict, slot_s: float) -> None:
     n = len(trials["trial"])
     if n == 0:
         return
-    length = duration / n
     columns = {}
     for name, values in trials.items():
         values = np.asarray(values)
@@ -110,8 +110,8 @@ def _add_trials(nwb, trials: dict, duration: float) -> None:
             continue
         columns[name] = values
         nwb.add_trial_column(name=name, description=f"the trials.csv column {name!r} (dopasim README)")
-    for i in range(n):
-        nwb.add_trial(start_time=i * length, stop_time=(i + 1) * length,
+    for i, slot in enumerate(np.asarray(trials["trial"])):
+        nwb.add_trial(start_time=float(slot) * slot_s, stop_time=(float(slot) + 1) * slot_s,
                       **{name: values[i].item() for name, values in columns.items()})
 
 

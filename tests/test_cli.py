@@ -149,3 +149,18 @@ def test_a_run_that_diverges_stops_naming_the_region_the_quantity_and_the_time()
         check_finite(rec, 0.001)
     rates[1, 3:] = 1.0
     check_finite(rec, 0.001)  # finite: nothing to say
+
+
+@pytest.mark.parametrize("task", ["pavlovian", "two_step"])
+def test_list_task_documents_every_parameter_with_its_default_and_range(task, capsys):
+    from dopasim.experiment import configure
+
+    assert main(["list", task]) == 0
+    text = capsys.readouterr().out
+    the_task = configure(task)[0]
+    for scope, params in (("task", the_task.params), ("reference", the_task.reference_params)):
+        for name, p in params.items():
+            line = next(li for li in text.splitlines() if li.split()[:1] == [f"{scope}.{name}"])
+            assert str(p.default) in line and p.help[:20] in line
+            if p.unit:
+                assert f"({p.unit})" in line

@@ -194,3 +194,22 @@ def test_a_malformed_config_file_exits_2_with_one_line_no_traceback_and_writes_n
         assert code == 2, (body, message)
         assert message.count("\n") == 1 and message.startswith("dopasim: error: "), (body, message)
         assert sorted(p.name for p in Path(tmp).iterdir()) == [path.name], body
+
+
+def test_every_number_a_config_can_set_has_a_range_and_every_name_a_unit_or_none_needed():
+    from dopasim.circuits.graph import DOPAMINE_PARAMS, PROJECTION_PARAMS
+    from dopasim.circuits.loop import DECISION_PARAMS
+    from dopasim.models.plasticity import RULES
+
+    declared = [REGIONS[r].params for r in REGIONS] + [PROJECTION_PARAMS, DOPAMINE_PARAMS, DECISION_PARAMS]
+    declared += [rule.params for rule in RULES.values()]
+    declared += [t.params for t in TASKS.values()] + [t.reference_params for t in TASKS.values()]
+    unbounded = sorted({name for params in declared for name, p in params.items()
+                        if p.kind in (int, float) and (p.low is None or p.high is None)})
+    assert unbounded == []
+    # a time or rate says its unit in its name, and declares it
+    for params in declared:
+        for name, p in params.items():
+            for suffix, unit in (("_ms", "ms"), ("_hz", "Hz"), ("_s", "s")):
+                if name.endswith(suffix):
+                    assert p.unit == unit, name

@@ -34,9 +34,9 @@ def _check_name(what: str, name: str) -> None:
         raise ConfigError(f"{what} name {name!r} must not end in _pre or _post")
 
 PROJECTION_PARAMS = {
-    "weight": Param(1.0, "total gain: Hz of target drive per Hz of mean source rate", low=0.0),
-    "tau_ms": Param(5.0, "synaptic time constant", low=0.0, low_inclusive=False, unit="ms"),
-    "delay_ms": Param(0.0, "axonal delay (spiking mode only)", low=0.0, unit="ms"),
+    "weight": Param(1.0, "total gain: Hz of target drive per Hz of mean source rate", low=0.0, high=10_000.0),
+    "tau_ms": Param(5.0, "synaptic time constant", low=0.0, low_inclusive=False, high=10_000.0, unit="ms"),
+    "delay_ms": Param(0.0, "axonal delay (spiking mode only)", low=0.0, high=1000.0, unit="ms"),
     "p": Param(1.0, "connection probability", low=0.0, high=1.0, low_inclusive=False),
     "topology": Param("all", "all: every cell to every cell (diffuse); channel: channel k to channel k "
                       "(focused)", choices=("all", "channel")),

@@ -71,19 +71,20 @@ THREE_FACTOR = Rule(
                             "state's value is credited less with the burst of its own onset", low=1, high=8),
         "eligibility_ms": Param(400.0, "decay of the eligibility trace", low=0.0, low_inclusive=False,
                                 high=100_000.0, unit="ms"),
-        "w_max": Param(100.0, "upper weight bound", low=0.0, low_inclusive=False),
+        "w_max": Param(100.0, "upper weight bound", low=0.0, low_inclusive=False, high=1e6),
         "forget_s": Param(0.0, "time constant with which the weight relaxes back to its starting value "
                           "(forgetting, Ito & Doya 2009); 0: never", low=0.0, high=1e6, unit="s"),
         "w_init_spread": Param(1.0, "initial weights uniform in weight*(1 +- spread)", low=0.0, high=1.0),
         "post": Param("none", "postsynaptic factor of the tag", choices=("none", "rate")),
         "post_ref_hz": Param(10.0, "postsynaptic rate that counts as factor 1", low=0.0,
-                             low_inclusive=False, unit="Hz"),
+                             low_inclusive=False, high=1000.0, unit="Hz"),
         "post_threshold_hz": Param(0.0, "postsynaptic rate below which no tag is set (post='rate')", low=0.0,
                                    high=1000.0, unit="Hz"),
         "pre": Param("rate", "presynaptic factor of the tag: rate, or experienced (a PFC source: only while "
                      "its state is present, not while it is predicted)", choices=("rate", "experienced")),
         "reward_outcome_weight": Param(0.0, "pre='experienced': the fixed weight from the PFC's reward outcome "
-                                       "cells (the reward's worth), which experience does not change", low=0.0),
+                                       "cells (the reward's worth), which experience does not change", low=0.0,
+                                       high=10_000.0),
     },
 )
 
@@ -118,7 +119,7 @@ REWARD_PREDICTION = Rule(
         "tag_ms": THREE_FACTOR.params["tag_ms"],
         "eligibility_ms": STATE_PREDICTION.params["eligibility_ms"],
         "w_max": Param(10.0, "the weight of a reward certain to follow the state: the reward's worth", low=0.0,
-                       low_inclusive=False),
+                       low_inclusive=False, high=1e6),
         "w_init_spread": THREE_FACTOR.params["w_init_spread"],
     },
 )

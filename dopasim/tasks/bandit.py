@@ -105,7 +105,7 @@ class Reversal(Bandit):
     summary = "bandit whose contingencies swap at reversal_trial; p_best_pre, p_best_post"
     params = {
         **Bandit.params,
-        "reversal_trial": Param(150, "first trial with the swapped contingencies", low=1),
+        "reversal_trial": Param(150, "first trial with the swapped contingencies", low=1, high=100_000),
         "criterion": Param(8, "best choices out of 10 consecutive trials that count as relearned", low=1,
                            high=10),
     }

@@ -32,15 +32,16 @@ from dopasim.tasks.pavlovian import check_cortex_span, check_regions
 
 TIMING_PARAMS = {
     "trial_ms": Param(1200.0, "duration of one trial (one decision)", low=200.0, high=60_000.0, unit="ms"),
-    "cue_onset_ms": Param(200.0, "cue onset within the trial", low=50.0, unit="ms"),
+    "cue_onset_ms": Param(200.0, "cue onset within the trial", low=50.0, high=600_000.0, unit="ms"),
     "response_window_ms": Param(500.0, "cue onset to outcome: the time allowed to respond", low=50.0,
-                                unit="ms"),
+                                high=600_000.0, unit="ms"),
     "cue_ms": Param(0.0, "how long the cue is shown from its onset (0: until the outcome, the whole response "
-                    "window); a brief cue must be held in working memory", low=0.0, unit="ms"),
+                    "window); a brief cue must be held in working memory", low=0.0,
+                    high=600_000.0, unit="ms"),
     "go_ms": Param(0.0, "responses count from this long after the cue's onset (a memory-guided task's go "
-                   "signal; 0: from the onset)", low=0.0, unit="ms"),
-    "outcome_ms": Param(50.0, "duration of the reward input volley", low=1.0, unit="ms"),
-    "window_ms": Param(200.0, "length of the DA response windows", low=10.0, unit="ms"),
+                   "signal; 0: from the onset)", low=0.0, high=600_000.0, unit="ms"),
+    "outcome_ms": Param(50.0, "duration of the reward input volley", low=1.0, high=600_000.0, unit="ms"),
+    "window_ms": Param(200.0, "length of the DA response windows", low=10.0, high=600_000.0, unit="ms"),
 }
 
 

@@ -41,17 +41,18 @@ class Pavlovian(gym.Env):
     summary = "CS -> reward after a delay; DA burst transfers from US to CS (Schultz et al. 1997)"
     params = {
         "trial_ms": Param(2500.0, "duration of one trial", low=100.0, high=600_000.0, unit="ms"),
-        "cs_onset_ms": Param(500.0, "CS onset within the trial", low=0.0, unit="ms"),
-        "cs_us_interval_ms": Param(1000.0, "CS onset to US onset", low=10.0, unit="ms"),
-        "us_duration_ms": Param(50.0, "duration of the reward input volley", low=1.0, unit="ms"),
+        "cs_onset_ms": Param(500.0, "CS onset within the trial", low=0.0, high=600_000.0, unit="ms"),
+        "cs_us_interval_ms": Param(1000.0, "CS onset to US onset", low=10.0, high=600_000.0, unit="ms"),
+        "us_duration_ms": Param(50.0, "duration of the reward input volley", low=1.0, high=600_000.0, unit="ms"),
         "reward_prob": Param(1.0, "probability that a trial is rewarded", low=0.0, high=1.0),
         "reward_magnitude": Param(1.0, "reward size (scales the reward input rate)", low=0.0, high=100.0),
         "omit_trials": Param("", "comma-separated trial numbers whose reward is withheld (probes)"),
-        "window_ms": Param(300.0, "length of the DA response windows after CS and US", low=10.0, unit="ms"),
+        "window_ms": Param(300.0, "length of the DA response windows after CS and US", low=10.0, high=600_000.0,
+                           unit="ms"),
         "drug": Param(False, "the US is a drug: besides its reward input it acts at dopamine terminals from "
                       "the US to the trial's end, where the circuit has a drug action (--disease addiction)"),
         "step_ms": Param(100.0, "time step of the Gymnasium view (the circuit run uses the cortex element)",
-                         low=1.0, unit="ms"),
+                         low=1.0, high=600_000.0, unit="ms"),
     }
 
     reference_params = REFERENCE_PARAMS

@@ -39,10 +39,11 @@ def population_params(size: int, tau_ms: float, baseline_hz: float) -> dict[str,
         # optogenetic-style clamp: a drive added over a window of the session (or of every period)
         "clamp_hz": Param(0.0, "drive added while the clamp is on: positive excites, negative silences",
                           low=-1000.0, high=1000.0, unit="Hz"),
-        "clamp_start_s": Param(0.0, "clamp onset (session time, or time within each period)", low=0.0, unit="s"),
-        "clamp_stop_s": Param(0.0, "clamp offset", low=0.0, unit="s"),
+        "clamp_start_s": Param(0.0, "clamp onset (session time, or time within each period)", low=0.0,
+                               high=1e6, unit="s"),
+        "clamp_stop_s": Param(0.0, "clamp offset", low=0.0, high=1e6, unit="s"),
         "clamp_period_s": Param(0.0, "repeat the window every period, e.g. every trial (0: once)", low=0.0,
-                                unit="s"),
+                                high=1e6, unit="s"),
     }
 
 
