@@ -12,6 +12,10 @@ What goes where:
 * the trial table: NWB ``trials`` with every numeric column of trials.csv;
   a row runs over its slot of the session, from ``trial`` x T to (``trial`` +
   1) x T, T the task's trial length (a world's step for ``gridworld``);
+* synaptic weights of every plastic projection in ``processing/plasticity``:
+  the sampled synapses' weights over the session (a ``TimeSeries``, every
+  100 ms; no more synapses than time points) and every synapse's final weight (a table: ``pre``, ``post``,
+  ``weight``);
 * the circuit graph, lesions, disease, seed and versions: run.json's
   configuration in the file's ``notes`` (JSON), and the disease and lesions in
   words in ``experiment_description``.
@@ -92,11 +96,35 @@ def write_nwb(res, path: Path) -> Path:
                                        rate=float(1 / (t[1] - t[0])) if len(t) > 1 else 100.0,
                                        description=f"population rate of the dopamine cells ({dopamine}): the "
                                                    "simulated reward prediction error around its tonic rate"))
+    if rec.final_weights:
+        _add_weights(nwb, rec)
     _add_trials(nwb, res.trials, getattr(res.task, "duration", rec.duration / max(1, len(res.trials["trial"]))))
     path = Path(path)
     with NWBHDF5IO(str(path), "w") as io:
         io.write(nwb)
     return path
+
+
+def _add_weights(nwb, rec) -> None:
+    from hdmf.common import DynamicTable, VectorData
+    from pynwb import TimeSeries
+
+    plasticity = nwb.create_processing_module("plasticity", "weights of the plastic projections (dimensionless: "
+                                              "Hz of target drive per Hz of mean source rate)")
+    for name, (pre, post, w) in rec.final_weights.items():
+        if name in rec.weights:
+            t, sampled = rec.weights[name]
+            # time first and longest, as NWB readers expect: a short session keeps an even subset of the synapses
+            keep = np.unique(np.linspace(0, len(sampled) - 1, min(len(sampled), len(t))).astype(int))
+            if len(t):
+                plasticity.add(TimeSeries(
+                    name=f"{name}_weights", data=sampled[keep].T, unit="n.a.", timestamps=t,
+                    description=f"weights of the synapses {rec.weight_synapses[name][keep].tolist()} of {name} "
+                                "(indices into the final table), sampled"))
+        plasticity.add(DynamicTable(name=f"{name}_final", description=f"every synapse of {name} at the end", columns=[
+            VectorData(name="pre", data=pre, description="presynaptic cell (index in its region)"),
+            VectorData(name="post", data=post, description="postsynaptic cell (index in its region)"),
+            VectorData(name="weight", data=w, description="final weight")]))
 
 
 def _add_trials(nwb, trials: dict, slot_s: float) -> None:

@@ -53,3 +53,7 @@ def test_a_rate_run_keeps_its_rates_and_its_lesions(tmp_path):
         assert {"transform": "kill_cells", "region": "vta", "fraction": 0.25} in config["circuit"]["lesions"]
         assert "kill_cells vta" in nwb.experiment_description
         assert len(nwb.trials) == 3
+        final = nwb.processing["plasticity"]["corticostriatal_final"].to_dataframe()
+        assert len(final) > 0 and final.weight.between(0, config["circuit"]["projections"]["corticostriatal"]["w_max"]).all()
+        sampled = nwb.processing["plasticity"]["corticostriatal_weights"]
+        assert sampled.data[:].shape[0] == len(sampled.timestamps[:]) > 0
