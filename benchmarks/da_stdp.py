@@ -36,12 +36,11 @@ nest-simulator``) it says so and measures dopasim alone.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 import time
 
-from machine import save
+from machine import in_fresh_process, save
 
 N_EXC, N_INH, N_DA = 800, 200, 50
 P_FROM_EXC, P_FROM_INH, P_DOPAMINE = 0.1, 0.125, 0.2
@@ -165,12 +164,6 @@ def nest_run(_build: str) -> dict:
             "plastic_synapses": len(w), "final_weight_of_max": sum(w) / len(w) / pa_per_spike(W_MAX, n_in)}
 
 
-def in_fresh_process(which: str, build: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", which, build], capture_output=True, text=True,
-                         check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def main() -> None:
     try:
         import nest  # noqa: F401
@@ -180,10 +173,10 @@ def main() -> None:
         runs = {"dopasim": []}
     with tempfile.TemporaryDirectory() as tmp:
         for which in runs:
-            in_fresh_process(which, f"{tmp}/{which}")  # dopasim compiles once
+            in_fresh_process(__file__, which, f"{tmp}/{which}")  # dopasim compiles once
         for _ in range(REPEATS):
             for which in runs:
-                runs[which].append(in_fresh_process(which, f"{tmp}/{which}"))
+                runs[which].append(in_fresh_process(__file__, which, f"{tmp}/{which}"))
     rows = {which: sorted(rs, key=lambda r: r["simulation_s"])[len(rs) // 2] for which, rs in runs.items()}
     print(f"DA-STDP network, {N_EXC + N_INH} neurons, {DURATION_S:.0f} s simulated, dt {DT_MS} ms, one thread")
     print(f"{'':<9} {'wall s':>7} {'network':>8} {'compile':>8} {'simulate':>9} {'spikes':>8} {'exc Hz':>7} "

@@ -23,12 +23,11 @@ benchmarks/results/graph_layer.json.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 import time
 
-from machine import save
+from machine import in_fresh_process, save
 
 CELLS = 200
 DURATION_S = 20.0
@@ -101,20 +100,14 @@ def hand_run(build: str) -> dict:
             "spikes": int(spikes)}
 
 
-def in_fresh_process(which: str, build: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", which, build], capture_output=True, text=True,
-                         check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def main() -> None:
     runs = {"dopasim": [], "hand": []}
     with tempfile.TemporaryDirectory() as tmp:
         for which in runs:
-            in_fresh_process(which, f"{tmp}/{which}")  # compile once
+            in_fresh_process(__file__, which, f"{tmp}/{which}")  # compile once
         for _ in range(REPEATS):
             for which in runs:
-                runs[which].append(in_fresh_process(which, f"{tmp}/{which}"))
+                runs[which].append(in_fresh_process(__file__, which, f"{tmp}/{which}"))
     rows = {which: sorted(rs, key=lambda r: r["simulation_s"])[len(rs) // 2] for which, rs in runs.items()}
     ratio = {k: rows["dopasim"][k] / rows["hand"][k] for k in ("simulation_s", "wall_s")}
     print(f"spiking selection circuit, {7 * 3 * CELLS} neurons, {DURATION_S:.0f} s simulated, dt {DT_MS} ms")

@@ -3,6 +3,8 @@
 import json
 import os
 import platform
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,3 +18,10 @@ def save(name: str, **results) -> Path:
     path = out / f"{name}.json"
     path.write_text(json.dumps({"machine": machine, **results}, indent=2) + "\n")
     return path
+
+
+def in_fresh_process(script: str, *args: str) -> dict:
+    """Run ``script --child ARGS`` in a new Python process; the JSON object its last line prints."""
+    out = subprocess.run([sys.executable, script, "--child", *args], capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])

@@ -23,7 +23,7 @@ import tomllib
 from pathlib import Path
 
 from dopasim.circuits.compiler import SimulationError
-from dopasim.params import ConfigError
+from dopasim.params import ConfigError, unknown_name
 
 
 class _Parser(argparse.ArgumentParser):
@@ -223,8 +223,6 @@ def _config_file(path: Path):
 def _with_config_file(args) -> None:
     """Fill what the command line left out from ``--config`` (a TOML file), then the defaults."""
     spec = _config_file(args.config) if args.config is not None else {}
-    from dopasim.params import unknown_name
-
     for key, value in spec.items():
         if key not in CONFIG_KEYS:
             raise unknown_name("--config key", key, CONFIG_KEYS)
@@ -242,6 +240,11 @@ def _with_config_file(args) -> None:
     args.sets = list(spec.get("set", {}).items()) + args.sets
     if args.task is None:
         raise ConfigError("no task: dopasim run TASK, or task = \"NAME\" in the --config file")
+    _defaults(args)
+
+
+def _defaults(args) -> None:
+    """The defaults of --mode and --seed (None in the parser, so that a --config file can give them)."""
     args.mode = args.mode or "rate"
     args.seed = 1 if args.seed is None else args.seed
 
@@ -323,8 +326,7 @@ def _study(args) -> int:
     from dopasim.study import Study, make_groups, run_study
 
     region, levels = args.lesion_levels or (None, None)
-    args.mode = args.mode or "rate"
-    args.seed = 1 if args.seed is None else args.seed
+    _defaults(args)
     study = Study(args.task, make_groups(args.diseases, region, levels), subjects=args.subjects, mode=args.mode,
                   trials=args.trials, seed=args.seed, sets=dict(args.sets), circuit=args.circuit)
     label = args.task.replace(":", "_")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from dopasim.cli import main
+from processes import children
 
 BAD_INPUTS = {
     "unknown task": (["run", "pavlovin"], "unknown task 'pavlovin'"),
@@ -100,17 +101,6 @@ def test_a_delay_in_rate_mode_is_refused_before_anything_runs(tmp_path, capsys):
     assert not out.exists()
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
-
-
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
 def test_a_run_killed_mid_way_leaves_nothing_that_looks_complete(how, tmp_path):
     out = tmp_path / "run"
@@ -120,7 +110,7 @@ def test_a_run_killed_mid_way_leaves_nothing_that_looks_complete(how, tmp_path):
     while "% " not in seen.rpartition("compiling C++")[2]:  # the compiled simulation reports its progress
         seen += proc.stderr.read(1) or "% (ended)"
     time.sleep(0.5)
-    simulation = _children(proc.pid)  # the compiled simulation
+    simulation = list(children(proc.pid))  # the compiled simulation
     assert simulation
     proc.send_signal(how)
     assert proc.wait(timeout=60) == (130 if how == signal.SIGTERM else -signal.SIGKILL)

@@ -14,6 +14,7 @@ import pytest
 from dopasim.cli import main
 from dopasim.params import ConfigError
 from dopasim.sweep import expand, run_sweep
+from processes import children
 
 SPEC = """
 task = "pavlovian"
@@ -27,16 +28,7 @@ seeds = [1, 2, 3]
 
 def _worker_pids() -> list[int]:
     """The worker processes this process has spawned."""
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == os.getpid() and b"spawn_main" in cmdline:
-            pids.append(int(stat.parent.name))
-    return pids
+    return [pid for pid, cmdline in children(os.getpid()).items() if b"spawn_main" in cmdline]
 
 
 def _kill_a_worker_once_a_run_is_complete(runs_dir: Path, killed: list):
