@@ -146,17 +146,25 @@ def worker_build_root() -> Path:
     return _BUILD_ROOT
 
 
-def _run_subject(study: Study, group: Group, subject: int, seed: int, folder: Path) -> dict:
-    """One subject: a run and its directory (unless already complete there), and its row of the table."""
+def run_into(folder: Path, task: str, circuit: str | None, mode: str, trials: int | None, seed: int,
+             sets: dict, disease: str | None, lesions: list[dict]) -> dict:
+    """A worker's run, written into ``folder`` unless already complete there (a lost worker's run handed out
+    again); its summary."""
     from dopasim.experiment import run
 
     if not (folder / "summary.json").exists():
-        res = run(study.task, study.circuit, study.mode, study.trials, seed, study.sets, progress=False,
-                  build_root=worker_build_root(), disease=group.disease, lesions=group.lesions)
-        res.write(folder, figures=False)
+        run(task, circuit, mode, trials, seed, sets, progress=False, build_root=worker_build_root(),
+            disease=disease, lesions=lesions).write(folder, figures=False)
+    return json.loads((folder / "summary.json").read_text())
+
+
+def _run_subject(study: Study, group: Group, subject: int, seed: int, folder: Path) -> dict:
+    """One subject: its run directory, and its row of the table."""
+    summary = run_into(folder, study.task, study.circuit, study.mode, study.trials, seed, study.sets,
+                       group.disease, group.lesions)
     return {"group": group.name, "disease": group.disease or HEALTHY,
             "lesion_region": group.lesion_region or "", "lesion_fraction": group.lesion_fraction or 0.0,
-            "subject": subject, "seed": seed, **json.loads((folder / "summary.json").read_text())}
+            "subject": subject, "seed": seed, **summary}
 
 
 def run_study(study: Study, out: Path, workers: int | None = None, progress: bool = True,

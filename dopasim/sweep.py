@@ -49,7 +49,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from dopasim.params import ConfigError, unknown_name
-from dopasim.study import HEALTHY, worker_build_root
+from dopasim.study import HEALTHY, run_into
 
 SPEC_KEYS = {"task", "mode", "trials", "circuit", "seeds", "set", "grid"}
 
@@ -142,12 +142,7 @@ def check(runs: list[RunSpec]) -> None:
 
 def _run_one(r: RunSpec, folder: Path) -> str:
     """One run into ``folder``, unless it is already complete there; returns the run's id."""
-    from dopasim.experiment import run
-
-    if not (folder / "summary.json").exists():
-        res = run(r.task, r.circuit, r.mode, r.trials, r.seed, dict(r.sets), progress=False,
-                  build_root=worker_build_root(), disease=r.disease, lesions=r.lesions)
-        res.write(folder, figures=False)
+    run_into(folder, r.task, r.circuit, r.mode, r.trials, r.seed, dict(r.sets), r.disease, r.lesions)
     return r.run_id
 
 
