@@ -26,3 +26,13 @@ def test_working_memory_example_runs(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (tmp_path / "wm.png").stat().st_size > 10_000
+
+
+def test_decoding_noise_example_runs_and_exact_expectiles_decode_as_bimodal(tmp_path):
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "decoding_noise.py"), "--repeats", "1", "--out", "dn.png"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.splitlines()
+    assert "asymmetry 0.00, reversal 0.00" in lines[0] and lines[0].endswith("bimodal in 100%")
+    assert lines[-2].endswith("bimodal in 0%")  # 160 channels, the most noise: one mode
+    assert (tmp_path / "dn.png").stat().st_size > 10_000
