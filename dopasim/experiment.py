@@ -96,6 +96,12 @@ def atomic_directory(out: Path):
         raise
 
 
+def remove_unfinished(parent: Path) -> None:
+    """Delete the temporary directories :func:`atomic_directory` left in ``parent`` when its process was killed."""
+    for leftover in Path(parent).glob(".*.partial-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _plain(x):
     if isinstance(x, (np.integer,)):
         return int(x)

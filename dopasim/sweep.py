@@ -39,7 +39,6 @@ import hashlib
 import itertools
 import json
 import os
-import shutil
 import threading
 import tomllib
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -246,6 +245,8 @@ def run_sweep(runs: list[RunSpec], out: Path, workers: int | None = None, progre
     Returns ``{"ran": n, "skipped": n, "restarts": n, "completed": [run ids in the order they finished],
     "rows": [...]}``.
     """
+    from dopasim.experiment import remove_unfinished
+
     check(runs)
     out = Path(out).resolve()  # workers may start elsewhere; each run makes its directory's parents
     todo = [r for r in runs if not (out / "runs" / r.run_id / "summary.json").exists()]
@@ -253,8 +254,7 @@ def run_sweep(runs: list[RunSpec], out: Path, workers: int | None = None, progre
     if todo:
         outcome = run_calls([(_run_one, r, out / "runs" / r.run_id) for r in todo], workers, progress, "sweep",
                             "run", scheduler)
-    for leftover in (out / "runs").glob(".*.partial-*"):  # a lost worker's unfinished attempt
-        shutil.rmtree(leftover, ignore_errors=True)
+    remove_unfinished(out / "runs")  # a lost worker's unfinished attempt
     rows = []
     for r in runs:
         summary = json.loads((out / "runs" / r.run_id / "summary.json").read_text())
