@@ -39,6 +39,8 @@ import hashlib
 import itertools
 import json
 import os
+import signal
+import sys
 import threading
 import tomllib
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -184,7 +186,7 @@ def _on_local_processes(calls, workers, bar, max_restarts) -> Outcome:
     outcome = Outcome([])
     while pending:
         n = max(1, min(workers or os.cpu_count() or 1, len(pending)))
-        with ProcessPoolExecutor(n, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(n, mp_context=get_context("spawn"), initializer=_die_with_parent) as pool:
             futures = {pool.submit(*call): i for i, call in pending.items()}
             try:
                 for future in as_completed(futures):
@@ -206,10 +208,23 @@ def _on_local_processes(calls, workers, bar, max_restarts) -> Outcome:
                                           f"{len(pending)} {bar.unit}s not done") from None
                 bar.write(f"dopasim: a worker process died; {len(pending)} calls handed to a fresh pool")
             except BaseException:
+                # interrupted: stop the runs under way rather than wait for them (their unfinished
+                # directories go at the next sweep into the same folder)
                 for future in futures:
                     future.cancel()
+                for process in list((pool._processes or {}).values()):  # Python >= 3.14: pool.terminate_workers()
+                    process.terminate()
                 raise
     return outcome
+
+
+def _die_with_parent() -> None:
+    """Make this worker process end when the sweep's process does, even if that one is killed outright."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _on_dask(calls, scheduler: str, bar) -> Outcome:

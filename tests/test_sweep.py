@@ -5,6 +5,8 @@ the same sweep on a Dask cluster."""
 import csv
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -72,6 +74,46 @@ def test_a_sweep_survives_a_killed_worker_runs_the_grid_once_and_a_rerun_skips_w
     assert main(["sweep", str(spec), "--out", str(out)]) == 0
     assert "1 runs done, 5 already complete" in capsys.readouterr().out
     assert (first / "summary.json").exists()
+
+
+#: a sweep of one call that records its worker's process id (and its own), then sleeps for a minute
+SLEEPING_SWEEP = """
+import subprocess, sys
+from dopasim.sweep import run_calls
+run_calls([(subprocess.run, ["sh", "-c", "echo $PPID $$ > " + sys.argv[1] + "; exec sleep 60"])], workers=1,
+          progress=False)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["interrupted", "killed"])
+def test_a_stopped_sweep_leaves_no_worker_running_on(tmp_path, stop):
+    # Ctrl-C in a terminal reaches every process; a SIGINT or SIGKILL sent to the sweep alone (a job
+    # scheduler, `kill`) must not leave its workers finishing their runs or orphaned
+    pids = tmp_path / "pids"
+    sweep = subprocess.Popen([sys.executable, "-c", SLEEPING_SWEEP, str(pids)], stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (pids.exists() and len(pids.read_text().split()) == 2):
+        time.sleep(0.05)
+    worker, sleeper = map(int, pids.read_text().split())
+    sweep.send_signal(stop)
+    try:
+        sweep.wait(timeout=20)
+        deadline = time.time() + 20
+        while time.time() < deadline and _alive(worker):
+            time.sleep(0.05)
+        assert not _alive(worker)
+    finally:
+        sweep.kill()
+        for pid in (worker, sleeper):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_sweep_runs_on_a_dask_cluster(tmp_path):
