@@ -169,7 +169,8 @@ def run_calls(calls: list[tuple], workers: int | None = None, progress: bool = T
     """Each ``(function, *args)`` of ``calls`` on ``workers`` spawned local processes (default: one per core,
     at most one per call), or on the Dask cluster at ``scheduler``, with a progress bar.
 
-    The first failure of a call cancels the calls not yet started and is raised. A lost worker is not a
+    The first failure of a call cancels the calls not yet started and is raised; an interrupt
+    (KeyboardInterrupt, SIGTERM in the CLI) also ends the local calls under way. A lost worker is not a
     failure of its calls: they are handed out again (locally: to a fresh pool, at most ``max_restarts``
     times; on Dask: by the scheduler). So a call may start twice; the calls must be idempotent.
     """
@@ -207,13 +208,14 @@ def _on_local_processes(calls, workers, bar, max_restarts) -> Outcome:
                     raise SimulationError(f"worker processes died {outcome.restarts} times (out of memory?); "
                                           f"{len(pending)} {bar.unit}s not done") from None
                 bar.write(f"dopasim: a worker process died; {len(pending)} calls handed to a fresh pool")
-            except BaseException:
-                # interrupted: stop the runs under way rather than wait for them (their unfinished
-                # directories go at the next sweep into the same folder)
+            except BaseException as err:
                 for future in futures:
                     future.cancel()
-                for process in list((pool._processes or {}).values()):  # Python >= 3.14: pool.terminate_workers()
-                    process.terminate()
+                if not isinstance(err, Exception):
+                    # interrupted (Ctrl-C, SIGTERM): stop the runs under way rather than wait for them (their
+                    # unfinished directories go at the next sweep into the same folder); a failed call lets them end
+                    for process in list((pool._processes or {}).values()):  # Python >= 3.14: terminate_workers()
+                        process.terminate()
                 raise
     return outcome
 
