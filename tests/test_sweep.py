@@ -16,7 +16,7 @@ import pytest
 from dopasim.cli import main
 from dopasim.params import ConfigError
 from dopasim.sweep import expand, run_sweep
-from processes import children
+from processes import alive, children
 
 SPEC = """
 task = "pavlovian"
@@ -85,13 +85,6 @@ run_calls([(subprocess.run, ["sh", "-c", "echo $PPID $$ > " + sys.argv[1] + "; e
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
-    except OSError:
-        return False
-
-
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["interrupted", "killed"])
 def test_a_stopped_sweep_leaves_no_worker_running_on(tmp_path, stop):
     # Ctrl-C in a terminal reaches every process; a SIGINT or SIGKILL sent to the sweep alone (a job
@@ -106,13 +99,13 @@ def test_a_stopped_sweep_leaves_no_worker_running_on(tmp_path, stop):
     try:
         sweep.wait(timeout=20)
         deadline = time.time() + 20
-        while time.time() < deadline and _alive(worker):
+        while time.time() < deadline and alive(worker):
             time.sleep(0.05)
-        assert not _alive(worker)
+        assert not alive(worker)
     finally:
         sweep.kill()
         for pid in (worker, sleeper):
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
 
