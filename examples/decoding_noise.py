@@ -9,8 +9,8 @@ and then spoiled with Gaussian noise: s.d. ``noise_reversal`` on the reversal
 points, ``noise_asymmetry`` on the asymmetries. Each cell of the table is the
 fraction of repeats that :func:`dopasim.analysis.distributional.decode` turns
 into exactly two modes (the count ``variable_magnitude`` reports as
-``decoded_modes``). The README sets this beside the scatter a spiking
-channel's reversal point shows.
+``decoded_modes``). The README shows the table in ``variable_magnitude``'s
+section.
 
     python examples/decoding_noise.py [--repeats 6] [--out decoding_noise.png]
 """

@@ -77,19 +77,20 @@ def neuron_table(magnitude, responses) -> dict[str, np.ndarray]:
     """Per-neuron ``asymmetry`` and ``reversal_point`` from trials x neurons ``responses`` to ``magnitude``.
 
     Reversal points come from the even trials, asymmetries (about those
-    reversal points) from the odd ones.
+    reversal points) from the odd ones. A magnitude that a half lacks (a rare
+    one) is left out of that half's curve.
     """
     magnitude, responses = np.asarray(magnitude, dtype=float), np.asarray(responses, dtype=float)
-    levels = np.unique(magnitude)
     halves = [np.arange(len(magnitude)) % 2 == k for k in (0, 1)]
 
     def mean_curve(rows, neuron):
-        return np.array([responses[rows & (magnitude == m), neuron].mean() for m in levels])
+        levels = np.unique(magnitude[rows])
+        return levels, np.array([responses[rows & (magnitude == m), neuron].mean() for m in levels])
 
     reversal, tau = [], []
     for neuron in range(responses.shape[1]):
-        reversal.append(reversal_point(levels, mean_curve(halves[0], neuron)))
-        tau.append(asymmetry(levels, mean_curve(halves[1], neuron), reversal[-1]))
+        reversal.append(reversal_point(*mean_curve(halves[0], neuron)))
+        tau.append(asymmetry(*mean_curve(halves[1], neuron), reversal[-1]))
     return {"neuron": np.arange(responses.shape[1]), "asymmetry": np.array(tau),
             "reversal_point": np.array(reversal)}
 

@@ -33,12 +33,15 @@ import inspect
 
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.regions import REGIONS
+from dopasim.models.plasticity import THREE_FACTOR
 from dopasim.params import ConfigError, unknown_name
 
 #: time constant of the slow value inhibition and of the reward input (ms)
 SLOW_MS = 100.0
 #: fast value excitation (ms): long enough to smooth striatal shot noise
 FAST_MS = 20.0
+#: the critic's initial corticostriatal weight
+CORTICOSTRIATAL_WEIGHT = 0.5
 
 
 def critic() -> CircuitGraph:
@@ -50,7 +53,7 @@ def critic() -> CircuitGraph:
 
     # cortex -> ventral striatum: the plastic corticostriatal synapses that learn value
     g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory",
-                     rule="three_factor", weight=0.5, tau_ms=5.0)
+                     rule="three_factor", weight=CORTICOSTRIATAL_WEIGHT, tau_ms=5.0)
     # ventral striatum -> VTA, fast and net excitatory (via ventral pallidum): + V(t)
     g.add_projection("value_fast", "ventral_striatum", "vta", "excitatory", weight=1.0, tau_ms=FAST_MS)
     # ventral striatum -> VTA, slow and inhibitory (striosomes, GABA-B): - V(t - ~100 ms)
@@ -65,6 +68,12 @@ def critic() -> CircuitGraph:
 #: distributional critic: value channels, each with DA cells of its own asymmetry (tau from 0.1 to 0.9)
 VALUE_CHANNELS = 20
 ASYMMETRY_SPREAD = 0.8
+#: DA cells per value channel: a channel's response is read from their mean rate
+DA_CELLS_PER_CHANNEL = 20
+#: value cells' spikes per Hz of value drive a DA cell receives (the critic's: 1)
+VALUE_SPIKES_PER_HZ = 3.0
+#: the distributional critic's fast value route (ms; the critic's: FAST_MS)
+DISTRIBUTIONAL_FAST_MS = 60.0
 
 
 def distributional(channels: int = VALUE_CHANNELS, asymmetry_spread: float = ASYMMETRY_SPREAD) -> CircuitGraph:
@@ -76,14 +85,35 @@ def distributional(channels: int = VALUE_CHANNELS, asymmetry_spread: float = ASY
     negative ones by ``2 (1 - tau_c)`` (see :mod:`dopasim.circuits.regions.vta`).
     So channel c learns the ``tau_c``-expectile of the reward: the population
     codes the reward's distribution (Dabney et al. 2020; Rowland et al. 2019).
+
+    A sign-dependent gain turns zero-mean input noise into drive: noise of
+    s.d. ``s`` adds ``(g+ - g-) s / sqrt(2 pi)`` to a cell's mean net input,
+    which pushes optimistic values up and pessimistic ones down, and more
+    value means more noise (spiking mode; measured in the README,
+    ``variable_magnitude``). So value reaches the DA cells on more spikes
+    (``VALUE_SPIKES_PER_HZ``: the value cells' weight onto the DA cells is a
+    third, the corticostriatal weights, their bound and learning rate three
+    times, so a trial teaches the same value and the value cells fire three
+    times as fast, faster than real MSNs) and through a slower fast route
+    (``DISTRIBUTIONAL_FAST_MS``: its difference from the slow route passes
+    less of that noise), and each channel has ``DA_CELLS_PER_CHANNEL`` DA
+    cells. In rate mode, which has no such noise, the scaling changes
+    nothing; the slower fast route leaves the values a little low (README).
     """
     g = critic()
     g.name = "distributional"
     for region in ("ventral_striatum", "vta"):
         g.set(f"{region}.channels", channels)
+    g.set("vta.size", channels * DA_CELLS_PER_CHANNEL)
     g.set("vta.asymmetry_spread", asymmetry_spread)
     for projection in ("value_fast", "value_slow", "mesolimbic"):
         g.set(f"{projection}.topology", "channel")
+    for projection in ("value_fast", "value_slow"):
+        g.set(f"{projection}.weight", 1 / VALUE_SPIKES_PER_HZ)
+    g.set("value_fast.tau_ms", DISTRIBUTIONAL_FAST_MS)
+    g.set("corticostriatal.weight", CORTICOSTRIATAL_WEIGHT * VALUE_SPIKES_PER_HZ)
+    for param in ("learning_rate", "w_max"):
+        g.set(f"corticostriatal.{param}", THREE_FACTOR.params[param].default * VALUE_SPIKES_PER_HZ)
     return g
 
 
