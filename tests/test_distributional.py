@@ -15,7 +15,7 @@ from dopasim.analysis.distributional import (
 from dopasim.experiment import run
 from dopasim.models.td import TDLambda
 
-#: two modes of three magnitudes each: every channel's two slopes rest on at least three magnitudes on one side
+#: two modes of three magnitudes each: a reversal point between them rests on slopes measured over 0.4 (README)
 BIMODAL = "0.1,0.3,0.5,1.1,1.3,1.5"
 
 
