@@ -33,15 +33,12 @@ import inspect
 
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.regions import REGIONS
-from dopasim.models.plasticity import THREE_FACTOR
 from dopasim.params import ConfigError, unknown_name
 
 #: time constant of the slow value inhibition and of the reward input (ms)
 SLOW_MS = 100.0
 #: fast value excitation (ms): long enough to smooth striatal shot noise
 FAST_MS = 20.0
-#: the critic's initial corticostriatal weight
-CORTICOSTRIATAL_WEIGHT = 0.5
 
 
 def critic() -> CircuitGraph:
@@ -53,7 +50,7 @@ def critic() -> CircuitGraph:
 
     # cortex -> ventral striatum: the plastic corticostriatal synapses that learn value
     g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory",
-                     rule="three_factor", weight=CORTICOSTRIATAL_WEIGHT, tau_ms=5.0)
+                     rule="three_factor", weight=0.5, tau_ms=5.0)
     # ventral striatum -> VTA, fast and net excitatory (via ventral pallidum): + V(t)
     g.add_projection("value_fast", "ventral_striatum", "vta", "excitatory", weight=1.0, tau_ms=FAST_MS)
     # ventral striatum -> VTA, slow and inhibitory (striosomes, GABA-B): - V(t - ~100 ms)
@@ -108,12 +105,12 @@ def distributional(channels: int = VALUE_CHANNELS, asymmetry_spread: float = ASY
     g.set("vta.asymmetry_spread", asymmetry_spread)
     for projection in ("value_fast", "value_slow", "mesolimbic"):
         g.set(f"{projection}.topology", "channel")
+    # the critic's value on VALUE_SPIKES_PER_HZ times the spikes, learned as fast
     for projection in ("value_fast", "value_slow"):
-        g.set(f"{projection}.weight", 1 / VALUE_SPIKES_PER_HZ)
+        g.set(f"{projection}.weight", g.projection(projection)["params"]["weight"] / VALUE_SPIKES_PER_HZ)
+    for param in ("weight", "learning_rate", "w_max"):
+        g.set(f"corticostriatal.{param}", g.projection("corticostriatal")["params"][param] * VALUE_SPIKES_PER_HZ)
     g.set("value_fast.tau_ms", DISTRIBUTIONAL_FAST_MS)
-    g.set("corticostriatal.weight", CORTICOSTRIATAL_WEIGHT * VALUE_SPIKES_PER_HZ)
-    for param in ("learning_rate", "w_max"):
-        g.set(f"corticostriatal.{param}", THREE_FACTOR.params[param].default * VALUE_SPIKES_PER_HZ)
     return g
 
 
