@@ -45,5 +45,5 @@ def test_pre_before_post_then_dopamine_strengthens_post_before_pre_weakens_and_n
 def test_da_stdp_needs_spikes():
     from dopasim.circuits.compiler import build_network
 
-    with pytest.raises(ConfigError, match="spike timing"):
+    with pytest.raises(ConfigError, match="works in spiking mode only"):
         build_network(pairing("pre"), "rate", {}, 0.001)

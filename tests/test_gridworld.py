@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-from dopasim.circuits.compiler import resting_drive
+from dopasim.circuits.dopamine import resting_drive
 from dopasim.experiment import configure, run
 from dopasim.params import ConfigError
 from dopasim.tasks import make

@@ -25,7 +25,7 @@ def test_same_seed_gives_identical_trials_csv_and_summary_json(tmp_path, mode):
 
 UPDATE_CODE = """
 import brian2 as b2
-from dopasim.circuits.compiler import _stochastic_variables_in_sorted_order
+from dopasim.circuits.standalone import stochastic_variables_in_sorted_order
 from dopasim.models.neurons import DRIVE_NOISE, LIF
 {patch}
 eqs = b2.Equations(LIF + DRIVE_NOISE + "drive = noise : Hz\\ntau : second\\nnoise_tau : second\\nnoise_sd : Hz")
@@ -36,7 +36,7 @@ print(b2.euler(eqs))
 def test_a_noisy_cells_update_draws_its_noises_in_the_same_order_in_every_process():
     # Brian2 draws a group's white noises (membrane xi, drive xi_noise) in the order of a set of strings,
     # which Python's string hashing changes from process to process: one seed gave one of two sessions
-    def code(hash_seed, patch="_stochastic_variables_in_sorted_order()"):
+    def code(hash_seed, patch="stochastic_variables_in_sorted_order()"):
         env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
         return subprocess.run([sys.executable, "-c", UPDATE_CODE.format(patch=patch)], env=env, check=True,
                               capture_output=True, text=True).stdout

@@ -53,8 +53,8 @@ PROJECTION_PARAMS = {
 #: how the dopamine a projection releases reaches its target (dopamine projections only). Bursts and dips
 #: are counted from what the cells release at rest (weight x resting rate), so cell loss scales them alike;
 #: the resting level (with ``tonic_hz``) sets the receptors' operating point and the ``dopamine_scaling`` of
-#: the target's inputs (see :func:`dopasim.circuits.compiler.receptor_slope` and
-#: :func:`~dopasim.circuits.compiler.dopamine_scaling`)
+#: the target's inputs (see :func:`dopasim.circuits.dopamine.receptor_slope` and
+#: :func:`~dopasim.circuits.dopamine.dopamine_scaling`)
 DOPAMINE_PARAMS = {
     "burst_gain": Param(1.0, "gain on dopamine above the resting level (bursts) in plasticity", low=0.0,
                         high=100.0),
@@ -210,7 +210,7 @@ class CircuitGraph:
                 kind = f"plastic ({attrs['rule']})" if attrs["rule"] else "a dopamine projection"
                 raise ConfigError(f"projection {name!r}: depression={attrs['params']['depression']} is for fixed "
                                   f"excitatory or inhibitory synapses, and this one is {kind}")
-            if attrs["rule"] in ("three_factor", "da_stdp"):
+            if attrs["rule"] and RULES[attrs["rule"]].dopamine_gated:
                 if attrs["sign"] == "dopamine":
                     raise ConfigError(f"projection {name!r}: a dopamine projection cannot itself be plastic")
                 if self.dopamine_source(target) is None:

@@ -54,14 +54,25 @@ PLASTICITY_DT_MS = 10.0
 
 @dataclass(frozen=True)
 class Rule:
+    """A plasticity rule: its name, what it does, its parameters.
+
+    How a rule is compiled into a synapse (its equations and update) is its
+    builder's job, registered with it by name (:func:`dopasim.circuits.rules.register_rule`).
+    ``dopamine_gated``: the rule reads its target's dopamine, so the target needs a
+    dopamine projection; ``modes``: the resolutions it works at.
+    """
+
     name: str
     summary: str
     params: dict[str, Param] = field(default_factory=dict)
+    dopamine_gated: bool = False
+    modes: tuple[str, ...] = ("rate", "spiking")
 
 
 THREE_FACTOR = Rule(
     name="three_factor",
     summary="eligibility trace (pre or pre x post) x dopamine deviation from tonic",
+    dopamine_gated=True,
     params={
         "learning_rate": Param(0.16, "weight change per second per Hz of eligibility per Hz of dopamine",
                                low=0.0, high=100.0, unit="s"),
@@ -129,6 +140,8 @@ DA_STDP = Rule(
     name="da_stdp",
     summary="spike-timing eligibility (pre-before-post +, post-before-pre -) x dopamine deviation from tonic "
             "(Izhikevich 2007); spiking mode only",
+    dopamine_gated=True,
+    modes=("spiking",),
     params={
         "learning_rate": Param(0.01, "weight change per second per unit of eligibility per Hz of dopamine above "
                                "tonic", low=0.0, high=100.0),

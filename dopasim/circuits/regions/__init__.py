@@ -1,9 +1,15 @@
 """Region types: one module per brain region, registered here by name.
 
 A region type declares its parameters (with units and ranges), its kind (which
-colours it in plots and tells the compiler what it is) and, for input regions,
-the expression that turns the task's signal into firing rates. Later regions
-(BG loop, SNc, PFC, hippocampus) slot in by adding a module and a line below.
+colours it in plots and tells what it is) and how it builds itself: for input
+regions, the expression that turns the task's signal into firing rates; for
+populations, optional hooks on the shared population equations (how the
+synaptic inputs sum into the drive, what the cells sense of the task, per-cell
+constants, the dopamine receptor they carry). The compiler calls these hooks
+and never asks which region it is building.
+
+A region type of one's own is one :class:`RegionType` passed to
+:func:`register_region`, from any file (see ``examples/extend_habenula.py``).
 """
 
 from __future__ import annotations
@@ -62,6 +68,19 @@ class RegionType:
     input_size: Callable[[dict], int] | None = None
     #: rate mode: parameters with cells that are identical by construction merged into one unit
     rate_mode_params: Callable[[dict], dict] | None = None
+    #: populations: how the synaptic input terms (``["+ I_a", "- I_b"]``) enter the drive, given the parameters:
+    #: ``(params, terms) -> (drive terms, extra equations)``; None: summed as they are
+    drive_inputs: Callable[[dict, list[str]], tuple[list[str], str]] | None = None
+    #: populations that sense the task without firing for it (a PFC): the variables they hold, and
+    #: ``(reader, params, n) -> code`` that sets them at the start of every step, reading the task's signals
+    #: through ``reader`` (:class:`dopasim.circuits.signals.SignalReader`)
+    sensed_variables: str = ""
+    senses: Callable | None = None
+    #: once the Brian2 group exists: ``(group, params, channels)`` sets per-cell constants
+    prepare: Callable | None = None
+    #: the dopamine receptor of the cells (``"d1"``, ``"d2"``) from the parameters; None: no receptor, no
+    #: dopamine-gated plasticity sign flip and no receptor occupancy (see :mod:`dopasim.circuits.dopamine`)
+    receptor: Callable[[dict], str | None] = field(default=lambda params: None)
 
     @property
     def is_input(self) -> bool:
@@ -82,3 +101,28 @@ REGIONS: dict[str, RegionType] = {r.name: r for r in (
     cortex.REGION, reward.REGION, punishment.REGION, salience.REGION, striatum.REGION, vta.REGION,
     gpe.REGION, stn.REGION, gpi.REGION, thalamus.REGION, snc.REGION, motor.REGION, pfc.REGION,
     hippocampus.REGION, working_memory.REGION, feedback.REGION, cortical_population.REGION)}
+
+
+def register_region(region: RegionType, replace: bool = False) -> RegionType:
+    """Make ``region`` available by its name to :meth:`CircuitGraph.add_region`; returns it.
+
+    A name already taken is refused unless ``replace``: a new type must not silently change circuits
+    built from the old one.
+
+    Examples
+    --------
+    >>> from dopasim.circuits.regions import RegionType, population_params, register_region
+    >>> habenula = register_region(RegionType(
+    ...     name="my_habenula", kind="pallidum", summary="lateral habenula",
+    ...     params=population_params(size=20, tau_ms=20.0, baseline_hz=2.0)), replace=True)
+    """
+    from dopasim.params import ConfigError
+
+    if not isinstance(region, RegionType):
+        raise ConfigError(f"register_region takes a RegionType, not {type(region).__name__}")
+    if region.kind not in KINDS:
+        raise ConfigError(f"region type {region.name!r}: kind {region.kind!r} is not one of {', '.join(KINDS)}")
+    if region.name in REGIONS and not replace:
+        raise ConfigError(f"region type {region.name!r} is already registered (replace=True replaces it)")
+    REGIONS[region.name] = region
+    return region

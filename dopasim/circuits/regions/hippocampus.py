@@ -39,5 +39,6 @@ REGION = RegionType(
             "model_based_weight": replace(PFC.params["model_based_weight"],
                                           help="share of the SR-driven (goal_directed) pathway in the "
                                                "pallidum's striatal input; 1 - it goes to the habitual one")},
-    signal="present",
+    sensed_variables=PFC.sensed_variables,
+    senses=PFC.senses,
 )

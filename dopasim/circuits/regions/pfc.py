@@ -36,6 +36,36 @@ present) and ``moved`` (seconds since the last move).
 from dopasim.circuits.regions import RegionType, population_params
 from dopasim.params import Param
 
+#: what a sensing cell knows of the task at every step (set by :func:`senses`; it does not fire for it)
+SENSED = "present : 1\nexperienced : 1\nobserved : 1\nonset : 1\nrewarded : 1\n"
+
+
+def pfc_outcome(n: int, params: dict, cell: str = "i") -> str:
+    """The outcome (0 .. outcomes - 1) a PFC (or hippocampus) cell stands for, as an expression of its index."""
+    per_outcome = n // (params["channels"] * params["outcomes"])
+    return f"(({cell} // {per_outcome}) % {params['outcomes']})"
+
+
+def senses(reader, params: dict, n: int) -> str:
+    """The PFC's (or hippocampus') reading of the task: which outcome is present (a column per outcome), how
+    long since the move.
+
+    Returns the code, run at the start of every step, that sets each cell's
+    ``present``, ``experienced`` (present, and a state rather than the
+    reward), ``onset`` (1 within ``onset_ms`` of a move), ``observed``
+    (present and onset) and ``rewarded`` (a reward delivered, and onset);
+    ``reader`` (:class:`dopasim.circuits.signals.SignalReader`) reads the
+    task's signals ``present`` and ``moved``.
+    """
+    present, moved = reader.signal("present"), reader.signal("moved")
+    outcome = pfc_outcome(n, params)
+    now, since, reward_now = present(outcome), moved(), present(params["outcomes"] - 1)
+    return reader.code() + (
+        f"present = {now}\nexperienced = present * int({outcome} < {params['outcomes'] - 1})\n"
+        f"onset = int({since} < {params['onset_ms'] / 1000!r})\nobserved = present * onset\n"
+        f"rewarded = {reward_now} * onset")
+
+
 REGION = RegionType(
     name="pfc",
     kind="cortex",
@@ -52,5 +82,6 @@ REGION = RegionType(
                                     "striatal input; 1 - it goes to the habitual (model-free) one",
                                     low=0.0, high=1.0),
     },
-    signal="present",
+    sensed_variables=SENSED,
+    senses=senses,
 )

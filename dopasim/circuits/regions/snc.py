@@ -7,11 +7,13 @@ and Joel, Niv & Ruppin (2002). Parkinson's disease is the loss of these cells.
 """
 
 from dopasim.circuits.regions import RegionType
-from dopasim.circuits.regions.vta import DOPAMINE_PARAMS
+from dopasim.circuits.regions.vta import DOPAMINE_PARAMS, drive_inputs, prepare
 
 REGION = RegionType(
     name="snc",
     kind="dopamine",
     summary="nigrostriatal dopamine neurons; the RPE that trains the dorsal striatum",
     params=DOPAMINE_PARAMS,
+    drive_inputs=drive_inputs,
+    prepare=prepare,
 )

@@ -12,17 +12,13 @@ learns from better-than-expected and NoGo from worse-than-expected outcomes
 (Shen et al. 2008; Frank 2005).
 
 The resting dopamine level sets how strongly their receptors register a burst
-or a dip (occupancy near the resting level: ``RECEPTOR_AFFINITY_HZ``): 1 in an
-intact circuit, moved only when a lesion or a drug moves the resting level.
+or a dip (receptor occupancy near the resting level, see
+:mod:`dopasim.circuits.dopamine`): 1 in an intact circuit, moved only when a
+lesion or a drug moves the resting level.
 """
 
 from dopasim.circuits.regions import RegionType, population_params
 from dopasim.params import Param
-
-#: dopamine level (Hz of DA cell rate at the terminals) at which half the receptors are bound: D2 receptors
-#: (high affinity) are mostly bound at the normal resting level of 5 Hz, D1 receptors (low affinity) hardly
-#: (Richfield, Penney & Young 1989: nM vs uM affinities; Dreyer et al. 2010)
-RECEPTOR_AFFINITY_HZ = {"d1": 50.0, "d2": 2.5}
 
 REGION = RegionType(
     name="striatum",
@@ -31,4 +27,5 @@ REGION = RegionType(
     params={**population_params(size=100, tau_ms=20.0, baseline_hz=0.0),
             "dopamine_receptor": Param("d1", "d1: bursts potentiate, dips depress; d2: the reverse",
                                        choices=("d1", "d2"))},
+    receptor=lambda params: params["dopamine_receptor"],
 )

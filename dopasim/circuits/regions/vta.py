@@ -17,6 +17,8 @@ settles at the ``tau_c``-expectile of the rewards, so optimistic cells
 (``tau_c`` > 0.5) pair with high values: the population codes the distribution.
 """
 
+import numpy as np
+
 from dopasim.circuits.regions import RegionType, population_params
 from dopasim.params import Param
 
@@ -33,9 +35,27 @@ def asymmetries(spread: float, channels: int) -> list[float]:
         return [0.5]
     return [0.5 + spread * (c / (channels - 1) - 0.5) for c in range(channels)]
 
+
+def drive_inputs(params: dict, terms: list[str]) -> tuple[list[str], str]:
+    """With an asymmetry spread, the net synaptic input is scaled by 2 tau above zero and 2 (1 - tau) below."""
+    if params["asymmetry_spread"] <= 0 or not terms:
+        return terms, ""
+    return (["+ net_input * (gain_positive * int(net_input > 0*Hz) + gain_negative * int(net_input <= 0*Hz))"],
+            f"net_input = 0*Hz {' '.join(terms)} : Hz\ngain_positive : 1 (constant)\ngain_negative : 1 (constant)\n")
+
+
+def prepare(group, params: dict, channels: int) -> None:
+    """Each cell's gains from its channel's asymmetry (distributional dopamine only)."""
+    if params["asymmetry_spread"] > 0 and "net_input" in group.variables:
+        taus = np.repeat(asymmetries(params["asymmetry_spread"], channels), len(group) // channels)
+        group.gain_positive, group.gain_negative = 2 * taus, 2 * (1 - taus)
+
+
 REGION = RegionType(
     name="vta",
     kind="dopamine",
     summary="dopamine neurons; burst/pause around a tonic rate = reward prediction error",
     params=DOPAMINE_PARAMS,
+    drive_inputs=drive_inputs,
+    prepare=prepare,
 )

@@ -1,0 +1,114 @@
+"""Projections as Brian2 objects: pooled mean rates, static synapses, and plastic ones built by their rule.
+
+Each projection becomes one ``Synapses`` object named after it, feeding the
+target's input current (or its dopamine level). In rate mode a static
+all-to-all projection needs no synapses: the target reads the source's mean
+rate (per channel where the projection is focused), computed once per step.
+A plastic projection's model, update and constants come from its rule's
+builder (:mod:`dopasim.circuits.rules`); its weights are sampled over time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dopasim.circuits.graph import CircuitGraph
+from dopasim.circuits.populations import input_var, pooled, simulated
+from dopasim.circuits.recording import WEIGHT_RECORD_DT_MS, WEIGHT_SAMPLE
+from dopasim.circuits.rules import Projection, build_synapses
+from dopasim.models.plasticity import PLASTICITY_DT_MS, depression_equations
+from dopasim.params import ConfigError
+
+
+def _mean_rate(groups: dict, pools: dict, source: str, k: int):
+    """The group holding the mean rate of ``source`` (per channel if ``k`` > 1), made once per source."""
+    import brian2 as b2
+
+    key = (source, k)
+    if key not in pools:
+        label = f"{source}_mean" if k == 1 else f"{source}_channel_mean"
+        pool = b2.NeuronGroup(k, "mean_rate : Hz", name=label)
+        pooling = b2.Synapses(groups[source], pool, "mean_rate_post = rate_pre / N_incoming : Hz (summed)",
+                              name=f"{label}_pooling")
+        pooling.connect(j=f"i // {len(groups[source]) // k}")
+        pools[key] = (pool, pooling)
+    return pools[key][0]
+
+
+def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict, monitors: dict):
+    """Every simulated projection of ``graph`` between the Brian2 ``groups``.
+
+    Returns ``(synapses, pools)``: the ``Synapses`` by projection name, and the
+    (mean-rate group, pooling synapses) pairs of pooled rate projections.
+    Weight monitors of plastic projections are added to ``monitors``.
+    """
+    import brian2 as b2
+
+    synapses, pools = {}, {}
+    for name, source, target, attrs in graph.projections():
+        if not simulated(graph, target, attrs):
+            continue
+        p = attrs["params"]
+        focused = p["topology"] == "channel"
+        k = graph.channels(source) if focused else 1
+        per_src, per_tgt = len(groups[source]) // k, len(groups[target]) // k
+        var = input_var(name, attrs)
+        if mode == "rate" and p["delay_ms"] > 0:
+            raise ConfigError(f"circuit.{name}.delay_ms={p['delay_ms']}: rate mode has no axonal delays; "
+                              "set it to 0 or use --mode spiking")
+        if pooled(mode, attrs):
+            setattr(groups[target], f"{var}_in",
+                    b2.linked_var(_mean_rate(groups, pools, source, k), "mean_rate",
+                                  index=np.arange(len(groups[target])) // per_tgt))
+            continue
+        ns = {"tau_syn": p["tau_ms"] * b2.ms, "weight": p["weight"]}
+        model, on_pre, on_post, kwargs = "w : 1\n", "", "", {}
+        code = None
+        if attrs["rule"]:
+            code = build_synapses(Projection(graph, name, source, target, mode, p,
+                                             groups[source].variables, groups[target].variables,
+                                             len(groups[source]), timed))
+        gain = code.drive_gain if code else ""
+        if p["depression"]:  # short-term depression scales the drive by the resources left
+            gain += " * resources"
+        if mode == "rate":
+            model += f"{var}_in_post = w{gain} * rate_pre / N_incoming : Hz (summed)\n"
+        else:
+            on_pre = f"{var}_post += w{gain} / (N_incoming * tau_syn)"
+        if p["depression"]:
+            extra, used = depression_equations(mode)
+            model, on_pre = model + extra, "\n".join(c for c in (on_pre, used) if c)
+            ns.update(depression=p["depression"], recovery=p["recovery_ms"] * b2.ms)
+            kwargs = dict(method="euler")
+        if code:
+            model += code.model
+            on_pre = "\n".join(c for c in (on_pre, code.on_pre) if c)
+            on_post = code.on_post
+            ns.update(code.namespace)
+            kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
+        syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
+                          on_post=on_post or None, namespace=ns, name=name, **kwargs)
+        condition = f"i // {per_src} == j // {per_tgt}" if focused else None
+        if p["p"] >= 1.0:
+            syn.connect(condition=condition)
+        else:
+            syn.connect(condition=condition, p=p["p"])
+        if code:
+            syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
+            syn.run_regularly(code.update, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
+            if code.initialise is not None:
+                code.initialise(syn)
+            if p["p"] >= 1.0:
+                # evenly spaced synapses, so every channel of a focused projection is sampled
+                n_syn = len(groups[source]) * len(groups[target]) // (k if focused else 1)
+                record = np.unique(np.linspace(0, n_syn - 1, min(n_syn, WEIGHT_SAMPLE)).astype(int))
+                monitors[f"weights_{name}"] = b2.StateMonitor(
+                    syn, "w", record=record, dt=WEIGHT_RECORD_DT_MS * b2.ms, name=f"weights_{name}")
+        else:
+            syn.w = "weight"
+        if p["depression"]:
+            syn.resources = 1.0
+        if mode == "spiking" and p["delay_ms"] > 0:
+            syn.delay = p["delay_ms"] * b2.ms
+        synapses[name] = syn
+    return synapses, pools
