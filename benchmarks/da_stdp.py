@@ -81,7 +81,7 @@ def dopasim_run(build: str) -> dict:
     from dopasim.circuits.compiler import simulate
 
     start = time.perf_counter()
-    rec = simulate(graph(), "spiking", {}, 0.001, DURATION_S, seed=1, progress=False, build_root=build)
+    rec = simulate(graph(), "spiking", {}, DURATION_S, seed=1, progress=False, build_root=build)
     w = np.concatenate([rec.final_weights[p][2] for p in ("recurrent", "to_interneurons")])
     return {"wall_s": time.perf_counter() - start, **{f"{k}_s": v for k, v in rec.timings.items()},
             "spikes": int(sum(len(i) for i, _ in rec.spikes.values())),

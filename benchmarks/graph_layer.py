@@ -45,7 +45,7 @@ def dopasim_run(build: str) -> dict:
     start = time.perf_counter()
     signal = np.tile(SALIENCE, (int(DURATION_S * 1000) + 1, 1))
     rec = simulate(make_circuit("selection", channels=3, cells_per_channel=CELLS), "spiking",
-                   {"salience": signal}, 0.001, DURATION_S, seed=1, progress=False, build_root=build)
+                   {"salience": signal}, DURATION_S, seed=1, progress=False, build_root=build)
     spikes = sum(len(i) for i, _ in rec.spikes.values())
     return {"wall_s": time.perf_counter() - start, **{f"{k}_s": v for k, v in rec.timings.items()},
             "spikes": spikes}

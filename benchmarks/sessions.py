@@ -83,7 +83,7 @@ def open_loop(task: str, mode: str, trials: int):
             choice[t0 + cue + ms(log["rt_ms"][k] / 1000):t0 + outcome, log["choice"][k]] = 1.0
         reward[t0 + outcome:t0 + outcome + volley] = log["reward"][k]
     signals = {"salience": salience, "choice": choice, "reward": reward, "cs": cs}
-    return simulate(graph, mode, signals, 0.001, trials * the_task.duration, seed=1, progress=False)
+    return simulate(graph, mode, signals, trials * the_task.duration, seed=1, progress=False)
 
 
 def measured(kind: str, task: str, mode: str, trials: int) -> dict:

@@ -164,13 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _list_params(task_name: str) -> None:
-    from dopasim.circuits.loop import DECISION_PARAMS
     from dopasim.experiment import configure
 
     the_task, graph, _, _ = configure(task_name)
-    scopes = [("task", the_task.params), ("reference", the_task.reference_params)]
-    if hasattr(the_task, "program"):
-        scopes.append(("decision", getattr(the_task, "decision_params", DECISION_PARAMS)))
+    scopes = [("task", the_task.params), ("reference", the_task.reference_params),
+              ("decision", the_task.decision_params)]
     print(f"{task_name}: {the_task.summary}; circuit {graph.name} (its parameters: dopasim config show "
           f"{task_name})")
     for scope, params in scopes:
@@ -189,8 +187,7 @@ def _list(task: str | None = None) -> None:
 
     print("tasks:")
     for name, task in TASKS.items():
-        unit = getattr(task, "unit", "trials")
-        print(f"  {name:<24} {task.summary} [{task.default_trials} {unit}, circuit {task.default_circuit}]")
+        print(f"  {name:<24} {task.summary} [{task.default_trials} {task.unit}, circuit {task.default_circuit}]")
     print(f"  {'gym:ENV_ID':<24} {GymTask.summary} [{GymTask.default_trials} episodes, "
           f"circuit {GymTask.default_circuit}]")
     print("circuit presets:")
@@ -291,9 +288,7 @@ def _run(args) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConfigError(f"--out {str(out)!r} exists and is not an empty directory")
     if not args.quiet:
-        unit = getattr(the_task, "unit", "trials")
-        length = (f"at most {the_task.max_steps} steps each" if unit == "episodes"
-                  else f"{trials * the_task.duration:.0f} s simulated")
+        unit, length = the_task.unit, the_task.length(trials)
         sick = "".join(f", {t['transform']} {t.get('region') or t.get('projection') or t.get('source')}"
                        for t in graph.lesions)
         print(f"dopasim: {the_task.name} on '{graph.name}'{sick}, {mode} mode, {trials} {unit} ({length}), "

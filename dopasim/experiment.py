@@ -21,14 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
-from dopasim.circuits.compiler import Recording, check_mode, check_time_constants, simulate
+from dopasim.circuits.recording import Recording
+from dopasim.circuits.resolution import check_mode, check_time_constants
 from dopasim.circuits.diseases import apply_disease
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.lesions import apply as apply_lesions
-from dopasim.circuits.loop import DECISION_PARAMS
-from dopasim.circuits.presets import make_circuit
+from dopasim.circuits.presets import shaped_circuit
 from dopasim.params import ConfigError, resolve, unknown_name
 from dopasim.tasks import make
+from dopasim.tasks.base import Session
 
 MAX_TRIALS = 100_000
 
@@ -60,8 +61,7 @@ class Results:
                 writer = csv.DictWriter(f, fieldnames=list(self.trials))
                 writer.writeheader()
                 writer.writerows(self.trial_rows())
-            for filename, columns in (self.task.extra_tables(self.trials) if hasattr(self.task, "extra_tables")
-                                      else {}).items():
+            for filename, columns in self.task.extra_tables(self.trials).items():
                 with open(tmp / filename, "w", newline="") as f:
                     writer = csv.writer(f)
                     writer.writerow(list(columns))
@@ -138,15 +138,14 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
                                                 "reference.PARAM", "decision.PARAM"])
         scoped[scope][rest] = value
     the_task = make(task, **scoped["task"])
-    shape = the_task.circuit_shape(mode) if hasattr(the_task, "circuit_shape") else {}
-    graph = make_circuit(the_task.default_circuit if circuit is None else circuit, **shape)
+    graph = shaped_circuit(the_task.default_circuit if circuit is None else circuit, the_task.circuit_shape(mode))
     if disease is not None:
         graph = apply_disease(graph, disease)
     graph = apply_lesions(graph, lesions or [])
     for key, value in scoped["circuit"].items():
         graph.set(key, value)
     reference = resolve("reference", the_task.reference_params, scoped["reference"])
-    decision = resolve("decision", getattr(the_task, "decision_params", DECISION_PARAMS), scoped["decision"])
+    decision = resolve("decision", the_task.decision_params, scoped["decision"])
     the_task.check_circuit(graph.validate())
     if mode is not None:
         check_time_constants(graph, mode)
@@ -177,19 +176,10 @@ def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dic
     :func:`from_config`)."""
     n_trials = the_task.default_trials if n_trials is None else n_trials
     check_run_args(mode, n_trials, seed)
-    rng = np.random.default_rng(seed)
-    if hasattr(the_task, "program"):
-        table, rec = _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision,
-                                      progress, build_root)
-    else:
-        trials = the_task.trials(n_trials, rng)
-        signals = the_task.signals(trials)
-        rec = simulate(graph, mode, signals, signal_dt=0.001, duration=n_trials * the_task.duration,
-                       seed=seed, progress=progress, build_root=build_root, trial_s=the_task.duration)
-        table = dict(trials)
-        table.update(the_task.measure(rec, trials, dopamine="vta", value="ventral_striatum"))
-        step_ms = graph.region("cortex")["params"]["element_ms"] if "cortex" in graph.regions() else None
-        table.update(the_task.reference(trials, step_ms, **reference))
+    session = Session(n_trials, seed, graph)
+    table, rec = the_task.simulate(graph, mode, session, decision, progress, build_root)
+    table.update(the_task.measure(rec, table))
+    table.update(the_task.reference(table, session, **reference))
     summary = the_task.headline(table)
     config = resolved_config(the_task, graph, reference, decision, disease, mode, n_trials, seed)
     return Results(the_task, graph, mode, seed, table, summary, rec, config)
@@ -199,7 +189,7 @@ def resolved_config(the_task, graph: CircuitGraph, reference: dict, decision: di
                     mode: str, n_trials: int, seed: int) -> dict:
     """Everything that fixes a run, defaults included: what run.json records and `dopasim config show`
     prints; :func:`from_config` makes the run again from it."""
-    learner = reference["learner"] if hasattr(the_task, "program") else getattr(the_task, "learner", "td_lambda")
+    learner = the_task.reference_learner(reference)
     return {
         "task": {"name": the_task.name, **the_task.p},
         "circuit": graph.to_dict(),
@@ -235,13 +225,12 @@ def from_config(config: dict, where: str = "run.json"):
             _complete(f"{where}: circuit.{name}", spec, graph.projection(name)["params"])
         learner_is_param = "learner" in the_task.reference_params
         given = {k: v for k, v in dict(config["reference"]).items() if k != "learner" or learner_is_param}
-        if not learner_is_param and config["reference"].get("learner") != getattr(the_task, "learner", "td_lambda"):
+        if not learner_is_param and config["reference"].get("learner") != the_task.learner:
             raise ConfigError(f"{where}: reference.learner={config['reference'].get('learner')!r} is not this "
-                              f"task's reference learner ({getattr(the_task, 'learner', 'td_lambda')!r})")
+                              f"task's reference learner ({the_task.learner!r})")
         reference = resolve("reference", the_task.reference_params, given)
         _complete(f"{where}: reference", given, reference)
-        decision = resolve("decision", getattr(the_task, "decision_params", DECISION_PARAMS),
-                           dict(config["decision"]))
+        decision = resolve("decision", the_task.decision_params, dict(config["decision"]))
         _complete(f"{where}: decision", config["decision"], decision)
     except (KeyError, TypeError, AttributeError) as err:
         raise ConfigError(f"{where}: malformed configuration ({type(err).__name__}: {err})") from None
@@ -261,22 +250,6 @@ def _complete(where: str, given: dict, resolved) -> None:
     if missing:
         raise ConfigError(f"{where} lacks {', '.join(missing)}: a run.json records every parameter, defaults "
                           "included")
-
-
-def _run_choice_task(the_task, graph, mode, n_trials, seed, rng, reference, decision, progress, build_root):
-    """A closed-loop session: the task's logic runs inside the simulation; then the reference plays."""
-    draws = the_task.draws(n_trials, rng)
-    program = the_task.program(draws, n_trials)
-    rec = simulate(graph, mode, {}, signal_dt=0.001, duration=program.n_trials * program.trial_s, seed=seed,
-                   progress=progress, build_root=build_root, trial_s=program.trial_s, program=program,
-                   decision=decision)
-    table = the_task.table(rec.events, draws)
-    table.update(the_task.measure(rec, table))
-    table["td_outcome"] = the_task.critic_errors(table, reference["alpha"], reference["gamma"])
-    # the reference's own choices, drawn from a stream of its own so the circuit's draws stay the same
-    ref_rng = np.random.default_rng([seed, 1])
-    table.update(the_task.reference(draws, table, ref_rng, **reference))
-    return table, rec
 
 
 def _versions() -> dict[str, str]:

@@ -98,7 +98,7 @@ def write_nwb(res, path: Path) -> Path:
                                                    "simulated reward prediction error around its tonic rate"))
     if rec.final_weights:
         _add_weights(nwb, rec)
-    _add_trials(nwb, res.trials, getattr(res.task, "duration", rec.duration / max(1, len(res.trials["trial"]))))
+    _add_trials(nwb, res.trials, res.task.duration)
     path = Path(path)
     with NWBHDF5IO(str(path), "w") as io:
         io.write(nwb)

@@ -30,7 +30,7 @@ salience[int(ONSET_S * 1000):] = SALIENCE
 fig, axes = plt.subplots(2, 2, figsize=(10, 5.5), sharex=True)
 colours = ["#4c72b0", "#c44e52", "#55a868"]
 for col, mode in enumerate(("rate", "spiking")):
-    rec = simulate(make_circuit("selection"), mode, {"salience": salience}, 0.001, DURATION_S, seed=1,
+    rec = simulate(make_circuit("selection"), mode, {"salience": salience}, DURATION_S, seed=1,
                    progress=False)
     for row, region in enumerate(("gpi", "thalamus")):
         t, rates = rec.channel_rates(region, bin_s=0.05)

@@ -36,7 +36,7 @@ fig, axes = plt.subplots(2, 2, figsize=(10, 5.5), sharex=True, sharey=True)
 colours = ["#4c72b0", "#c44e52", "#55a868"]
 for col, mode in enumerate(("rate", "spiking")):
     for row, (label, graph) in enumerate(circuits.items()):
-        rec = simulate(graph, mode, {"salience": cue}, 0.001, DURATION_S, seed=1, progress=False)
+        rec = simulate(graph, mode, {"salience": cue}, DURATION_S, seed=1, progress=False)
         t, rates = rec.channel_rates("pfc_memory", bin_s=0.05)
         ax = axes[row, col]
         for _, start, stop in CUES:

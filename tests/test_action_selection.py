@@ -25,7 +25,7 @@ def present(graph, mode):
     """Rest, then the three saliences from ONSET_S; mean channel rates at rest and late in the input."""
     salience = np.zeros((int(DURATION_S * 1000), 3))
     salience[int(ONSET_S * 1000):] = SALIENCE
-    rec = simulate(graph, mode, {"salience": salience}, 0.001, DURATION_S, seed=1, progress=False)
+    rec = simulate(graph, mode, {"salience": salience}, DURATION_S, seed=1, progress=False)
 
     def rates(region):
         t, c = rec.channel_rates(region)

@@ -15,7 +15,7 @@ def test_a_lesioned_circuit_reuses_the_code_objects_its_healthy_twin_compiled(tm
     salience = np.full((200, 3), 0.5)
 
     def session(graph):
-        rec = simulate(graph, "rate", {"salience": salience}, 0.001, 0.2, seed=1, progress=False)
+        rec = simulate(graph, "rate", {"salience": salience}, 0.2, seed=1, progress=False)
         return rec, sorted(object_store().rglob("*.o"))
 
     intact = make_circuit("selection")
@@ -34,7 +34,7 @@ def test_a_lesioned_circuit_reuses_the_code_objects_its_healthy_twin_compiled(tm
 
 def test_a_session_reports_where_its_time_went():
     started = time.perf_counter()
-    rec = simulate(make_circuit("selection"), "rate", {"salience": np.full((200, 3), 0.5)}, 0.001, 0.2, seed=1,
+    rec = simulate(make_circuit("selection"), "rate", {"salience": np.full((200, 3), 0.5)}, 0.2, seed=1,
                    progress=False)
     wall = time.perf_counter() - started
     assert set(rec.timings) == {"network", "compile", "simulation"}

@@ -28,7 +28,7 @@ def pairing(first: str, lag_ms: float = 10.0, burst: bool = True) -> CircuitGrap
 
 
 def weight_change(graph: CircuitGraph) -> float:
-    rec = simulate(graph, "spiking", {}, 0.001, 5.0, seed=1, progress=False)
+    rec = simulate(graph, "spiking", {}, 5.0, seed=1, progress=False)
     _, _, w = rec.final_weights["pairing"]
     return float(np.mean(w) - 1.0)
 

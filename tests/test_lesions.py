@@ -167,7 +167,7 @@ def go_nogo_weight_changes(release_by_pair: dict[str, dict]) -> dict[str, float]
             g.add_projection(f"{pair}_dopamine_{receptor}", "vta", f"{pair}_{receptor}", "dopamine", tau_ms=20.0,
                              **release)
     trials = task.trials(6, np.random.default_rng(4))
-    rec = simulate(g, "rate", task.signals(trials), 0.001, 6 * task.duration, seed=4, progress=False)
+    rec = simulate(g, "rate", task.signals(trials), 6 * task.duration, seed=4, progress=False)
     out = {}
     for pair in release_by_pair:
         for receptor in ("d1", "d2"):

@@ -13,7 +13,7 @@ def test_population_rate_equals_its_drive_in_both_modes(mode, tau_ms):
     drives = {"low": 5.0, "mid": 15.0, "high": 30.0}
     for name, drive in drives.items():
         g.add_region(name, "vta", size=200, baseline_hz=drive, tau_ms=tau_ms)
-    rec = simulate(g, mode, {}, signal_dt=0.001, duration=2.0, seed=1, progress=False)
+    rec = simulate(g, mode, {}, 2.0, seed=1, progress=False)
     for name, drive in drives.items():
         _, rate = rec.population_rate(name)
         # calibrated at 20 ms; at other membrane time constants through the 1/tau scaling
@@ -45,7 +45,7 @@ def test_drive_noise_makes_cells_fluctuate_around_the_same_mean():
     g = CircuitGraph("noisy")
     g.add_region("quiet", "vta", size=50, baseline_hz=20.0)
     g.add_region("noisy", "vta", size=50, baseline_hz=20.0, noise_hz=5.0)
-    rec = simulate(g, "rate", {}, signal_dt=0.001, duration=4.0, seed=3, progress=False)
+    rec = simulate(g, "rate", {}, 4.0, seed=3, progress=False)
     for name, sd in (("quiet", 0.0), ("noisy", 5.0)):
         _, rates = rec.rates[name]
         late = rates[:, 50:]
@@ -58,5 +58,5 @@ def test_drive_noise_makes_cells_fluctuate_around_the_same_mean():
 def test_drive_noise_keeps_the_spiking_mean_rate():
     g = CircuitGraph("noisy")
     g.add_region("noisy", "vta", size=200, baseline_hz=20.0, noise_hz=5.0)
-    rec = simulate(g, "spiking", {}, signal_dt=0.001, duration=3.0, seed=3, progress=False)
+    rec = simulate(g, "spiking", {}, 3.0, seed=3, progress=False)
     assert rec.population_rate("noisy")[1][50:].mean() == pytest.approx(20.0, abs=1.5)

@@ -59,7 +59,7 @@ def with_go_and_nogo(sets):
                          rule="three_factor", weight=5.0, w_init_spread=0.0, post="rate")
         g.add_projection(f"dopamine_{receptor}", "vta", f"striatum_{receptor}", "dopamine", tau_ms=20.0)
     trials = task.trials(8, np.random.default_rng(4))
-    return simulate(g, "rate", task.signals(trials), 0.001, 8 * task.duration, seed=4, progress=False)
+    return simulate(g, "rate", task.signals(trials), 8 * task.duration, seed=4, progress=False)
 
 
 def cs_weights(rec, projection):

@@ -24,7 +24,7 @@ def delay_rates(graph, mode):
     cue = np.zeros((int(round(DURATION_S * 1000)), 3))
     for item, start, stop in CUES:
         cue[int(start * 1000):int(stop * 1000), item] = 1.0
-    rec = simulate(graph, mode, {"salience": cue}, 0.001, DURATION_S, seed=1, progress=False)
+    rec = simulate(graph, mode, {"salience": cue}, DURATION_S, seed=1, progress=False)
     t, rates = rec.channel_rates("pfc_memory")
     return np.array([rates[:, (t >= a) & (t < b)].mean(axis=1) for a, b in DELAYS])
 

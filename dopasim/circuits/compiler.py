@@ -136,18 +136,49 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
     return net, groups, synapses, monitors
 
 
-def simulate(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, duration: float,
-             seed: int, progress: bool = True, build_root: Path | None = None,
+def simulate(graph: CircuitGraph, mode: str, signals: dict, duration: float, *, signal_dt: float = 0.001,
+             seed: int = 1, progress: bool = True, build_root: Path | None = None,
              trial_s: float | None = None, program: TaskProgram | None = None,
              decision: dict | None = None) -> Recording:
-    """Run ``graph`` at resolution ``mode`` for ``duration`` seconds of the task's signals.
+    """Run ``graph`` at resolution ``mode`` for ``duration`` seconds, driven by ``signals``; no task needed.
 
-    ``signals`` maps signal names to arrays sampled every ``signal_dt`` seconds.
-    A closed-loop task passes its ``program`` (and the ``decision`` read-out
-    parameters); its log of every outcome is ``Recording.events``. One ``seed`` fixes every random draw
-    (initial weights, Poisson input, noise). With ``progress``, a bar (in trials
-    of ``trial_s``) is drawn on stderr. Code is compiled under ``build_root``
-    (default :func:`default_build_root`), in a directory per circuit and project structure (:func:`build_dir`).
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (checked again here).
+    mode : {"rate", "spiking"}
+        the resolution.
+    signals : dict
+        signal name -> array sampled every ``signal_dt`` seconds (one column per
+        stimulus or channel where the reading region has several): what the
+        input regions read (``cs``, ``reward``, ``salience`` ...).
+    duration : float
+        simulated time (s).
+    signal_dt : float
+        the signals' sampling step (s).
+    seed : int
+        fixes every random draw (initial weights, Poisson input, noise).
+    progress : bool
+        draw a progress bar (in trials of ``trial_s``) on stderr.
+    build_root : path, optional
+        where the C++ code is compiled (default :func:`dopasim.circuits.build.default_build_root`), in a
+        directory per circuit and project structure.
+    trial_s, program, decision
+        a closed-loop task's trial length, its :class:`~dopasim.circuits.loop.TaskProgram` and the decision
+        read-out's parameters; its log of every outcome is ``Recording.events``.
+
+    Returns
+    -------
+    Recording
+        spikes (spiking mode) or sampled rates (rate mode) of every region, plastic weights over time.
+
+    Examples
+    --------
+    >>> import numpy as np, dopasim
+    >>> salience = np.tile([0.6, 0.3, 0.1], (1000, 1))          # 1 s of three competing inputs
+    >>> rec = dopasim.simulate(dopasim.make_circuit("selection"), "rate",
+    ...                        {"salience": salience}, 1.0, progress=False)   # doctest: +SKIP
+    >>> t, rates = rec.channel_rates("thalamus")                # doctest: +SKIP
     """
     check_mode(mode)
     graph.validate()

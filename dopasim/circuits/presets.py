@@ -586,10 +586,43 @@ PRESETS = {
 }
 
 
-def make_circuit(name: str, **shape) -> CircuitGraph:
-    """The preset ``name``; ``shape`` (a task's stimuli, actions, topology) reaches presets that take it."""
+def make_circuit(name: str, **kwargs) -> CircuitGraph:
+    """The circuit preset ``name``, built with the keyword arguments that preset takes.
+
+    Parameters
+    ----------
+    name : str
+        a preset of :data:`PRESETS` (``dopasim list`` shows them).
+    **kwargs
+        the preset's own arguments (e.g. ``stimuli``, ``actions`` of ``actor_critic``); one it does not
+        take is refused, naming those it does.
+
+    Returns
+    -------
+    CircuitGraph
+        a new graph, free to change (``graph.set``, lesions, ``add_region``).
+
+    Examples
+    --------
+    >>> g = make_circuit("actor_critic", stimuli=1, actions=3)
+    >>> g.channels("thalamus")
+    3
+    """
     if name not in PRESETS:
         raise unknown_name("circuit preset", name, PRESETS)
     build = PRESETS[name][0]
     accepted = inspect.signature(build).parameters
-    return build(**{k: v for k, v in shape.items() if k in accepted})
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        raise ConfigError(f"circuit preset {name!r} takes no {', '.join(unknown)}; it takes: "
+                          f"{', '.join(accepted) or 'no arguments'}")
+    return build(**kwargs)
+
+
+def shaped_circuit(name: str, shape: dict) -> CircuitGraph:
+    """The preset ``name`` shaped to a task: of the task's ``shape`` (stimuli, actions, topology ...), the
+    preset gets what it takes; a preset with no such argument keeps its own shape (the task then checks it)."""
+    if name not in PRESETS:
+        raise unknown_name("circuit preset", name, PRESETS)
+    accepted = inspect.signature(PRESETS[name][0]).parameters
+    return make_circuit(name, **{k: v for k, v in shape.items() if k in accepted})

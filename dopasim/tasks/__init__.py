@@ -6,7 +6,7 @@ import gymnasium as gym
 
 from dopasim.params import unknown_name
 from dopasim.tasks.bandit import Bandit, Reversal
-from dopasim.tasks.episodic import GymTask
+from dopasim.tasks.external import GymTask
 from dopasim.tasks.gridworld import Gridworld
 from dopasim.tasks.meta_bandit import MetaBandit
 from dopasim.tasks.pavlovian import Pavlovian

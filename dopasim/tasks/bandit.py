@@ -78,8 +78,8 @@ class Bandit(ChoiceTask):
         out.update(best_arm=best, chose_best=(out["choice"] == best).astype(int))
         return out
 
-    def reference(self, draws, table, rng, learner, **params):
-        out = super().reference(draws, table, rng, learner, **params)
+    def play_reference(self, draws, table, rng, learner, **params):
+        out = super().play_reference(draws, table, rng, learner, **params)
         out["ref_chose_best"] = (out["ref_choice"] == table["best_arm"]).astype(int)
         return out
 

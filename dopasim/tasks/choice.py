@@ -22,13 +22,13 @@ alike.
 
 from __future__ import annotations
 
-import gymnasium as gym
 import numpy as np
 
 from dopasim.circuits.loop import TaskProgram
 from dopasim.models.rl import REFERENCE_PARAMS, make_learner
 from dopasim.params import ConfigError, Param
-from dopasim.tasks.pavlovian import check_cortex_span, check_regions
+from dopasim.tasks.base import ProgramTask
+from dopasim.tasks.pavlovian import check_cortex_span
 
 TIMING_PARAMS = {
     "trial_ms": Param(1200.0, "duration of one trial (one decision)", low=200.0, high=60_000.0, unit="ms"),
@@ -45,12 +45,9 @@ TIMING_PARAMS = {
 }
 
 
-class ChoiceTask(gym.Env):
+class ChoiceTask(ProgramTask):
     """Shared structure of the closed-loop choice tasks (subclasses define the contingencies)."""
 
-    metadata = {"render_modes": []}
-    name = "choice"
-    params: dict[str, Param] = {}
     reference_params = REFERENCE_PARAMS
     default_trials = 300
     #: how stimuli map to action channels (see :func:`dopasim.circuits.presets.actor_critic`)
@@ -86,7 +83,7 @@ class ChoiceTask(gym.Env):
                 "critic_stimuli": self.critic_stimuli, "working_memory": self.p["cue_ms"] > 0}
 
     def check_circuit(self, graph) -> None:
-        check_regions(self, graph)
+        super().check_circuit(graph)
         for region, n in (("thalamus", self.n_actions), ("cue", self.n_stimuli)):
             if graph.channels(region) != n:
                 raise ConfigError(f"task {self.name} has {n} {'actions' if region == 'thalamus' else 'stimuli'}, "
@@ -152,7 +149,23 @@ class ChoiceTask(gym.Env):
             values[s] += alpha * errors[i]
         return errors
 
-    def reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
+    def reference(self, table: dict, session, **params) -> dict[str, np.ndarray]:
+        """``td_outcome``: the TD error of an abstract critic on the circuit's own outcomes; then the reference
+        learner's own play of the same trials (:meth:`play_reference`), on a random stream of its own."""
+        out = {"td_outcome": self.critic_errors(table, params["alpha"], params["gamma"])}
+        out.update(self.play_reference(session.draws, table, session.reference_rng(), **params))
+        return out
+
+    def events(self) -> dict[str, float]:
+        return {"stimulus": self.cue, "outcome": self.outcome}
+
+    def figures(self) -> dict:
+        from dopasim.analysis import plots
+
+        return {"learning": plots.learning_curve, "weights": plots.opponent_weights,
+                "choice_activity": plots.choice_activity}
+
+    def play_reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
         """The reference learner plays this task's environment on the trials of the circuit's session."""
         agent = make_learner(self.observation_space.n, self.action_space.n, learner, **params)
         env = type(self)(**self.p)

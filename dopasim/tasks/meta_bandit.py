@@ -80,6 +80,11 @@ class MetaBandit(Bandit):
         return {**out, "episode": out["trial"] // self.episode_trials,
                 "episode_trial": out["trial"] % self.episode_trials + 1}
 
+    def figures(self) -> dict:
+        from dopasim.analysis import plots
+
+        return {**super().figures(), "within_episode": plots.within_episode_learning}
+
     def headline(self, table: dict) -> dict:
         out = super().headline(table)
         trained = table["episode"] >= table["episode"].max() / 2

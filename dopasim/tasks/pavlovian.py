@@ -25,18 +25,15 @@ the same events), ``ref_value_us`` (its value of the last CS state).
 
 from __future__ import annotations
 
-import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
 from dopasim.models.td import REFERENCE_PARAMS, TDLambda
 from dopasim.params import ConfigError, Param, resolve
+from dopasim.tasks.base import SIGNAL_DT, SignalTask
 
-SIGNAL_DT = 0.001  # s
 
-
-class Pavlovian(gym.Env):
-    metadata = {"render_modes": []}
+class Pavlovian(SignalTask):
     name = "pavlovian"
     summary = "CS -> reward after a delay; DA burst transfers from US to CS (Schultz et al. 1997)"
     params = {
@@ -58,6 +55,8 @@ class Pavlovian(gym.Env):
     reference_params = REFERENCE_PARAMS
     default_trials = 150
     default_circuit = "critic"
+    #: where the DA responses and the value are read
+    dopamine_region, value_region = "vta", "ventral_striatum"
 
     def __init__(self, **params):
         self.p = resolve("task", self.params, params)
@@ -119,7 +118,7 @@ class Pavlovian(gym.Env):
     needs = ("cortex", "reward", "ventral_striatum", "vta")
 
     def check_circuit(self, graph) -> None:
-        check_regions(self, graph)
+        super().check_circuit(graph)
         check_cortex_span(graph, self.p, "cs_us_interval_ms")
 
     def trials(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -150,10 +149,11 @@ class Pavlovian(gym.Env):
         acting = (t_in >= self.us - 1e-9)[None, :] * (trials["reward"][:, None] > 0) * float(self.p.get("drug", False))
         return {"cs": np.tile(since_cs, n), "reward": reward, "drug": acting.ravel()}
 
-    def measure(self, rec, trials: dict[str, np.ndarray], dopamine: str, value: str) -> dict[str, np.ndarray]:
-        """Per-trial DA responses and value from the recorded populations."""
-        t, da = rec.population_rate(dopamine)
-        _, v = rec.population_rate(value)
+    def measure(self, rec, table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Per-trial DA responses (VTA population, Hz above the pre-CS baseline) and value before the US."""
+        trials = table
+        t, da = rec.population_rate(self.dopamine_region)
+        _, v = rec.population_rate(self.value_region)
         w = self.p["window_ms"] / 1000
 
         def window(offset, length=w, x=da):
@@ -170,17 +170,31 @@ class Pavlovian(gym.Env):
         k = max(1, int(round(length / bin_s)))
         return np.array([x[..., i: i + k].mean(axis=-1) for i in i0])
 
-    def reference(self, trials: dict[str, np.ndarray], step_ms: float, alpha: float, lam: float,
+    def reference(self, table: dict[str, np.ndarray], session, alpha: float, lam: float,
                   gamma: float) -> dict[str, np.ndarray]:
         """Tabular TD(lambda) on the same trials, played through the Gymnasium view.
 
-        One state per ``step_ms`` (the circuit's serial-compound element). State 0
-        is the time before the CS (no stimulus, value held at 0); states 1..n are
-        the CS steps; the reward arrives on leaving state n.
+        One state per serial-compound element of the circuit's cortex
+        (``step_ms`` where the circuit has none). State 0 is the time before
+        the CS (no stimulus, value held at 0); states 1..n are the CS steps;
+        the reward arrives on leaving state n.
         """
+        trials, step_ms = table, self.reference_step_ms(session.graph)
         td = TDLambda(self._steps_at(step_ms) + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0])
         td_cs, td_us, v_us = self.play_reference(trials, step_ms, [td])
         return {"td_cs": td_cs[0], "td_us": td_us[0], "ref_value_us": v_us[0]}
+
+    def reference_step_ms(self, graph) -> float:
+        """The reference's time step: the circuit's serial-compound element, or ``step_ms`` without a cortex."""
+        return graph.region("cortex")["params"]["element_ms"] if "cortex" in graph.regions() else self.p["step_ms"]
+
+    def events(self) -> dict[str, float]:
+        return {"stimulus": self.cs, "outcome": self.us}
+
+    def figures(self) -> dict:
+        from dopasim.analysis import plots
+
+        return {"dopamine_transfer": plots.dopamine_transfer, "value": plots.value, "da_vs_td": plots.da_vs_td}
 
     def _steps_at(self, step_ms: float) -> int:
         return type(self)(**{**self.p, "step_ms": step_ms}).n_steps
@@ -228,14 +242,6 @@ class Pavlovian(gym.Env):
         if out["da_us_early"]:
             out["da_us_late_over_early"] = out["da_us_late"] / out["da_us_early"]
         return out
-
-
-def check_regions(task, graph) -> None:
-    """The circuit has every region the task reads from or drives."""
-    missing = [r for r in task.needs if r not in graph.regions()]
-    if missing:
-        raise ConfigError(f"task {task.name} needs a circuit with the regions {', '.join(task.needs)}; circuit "
-                          f"{graph.name!r} lacks {', '.join(missing)} (try --circuit {task.default_circuit})")
 
 
 def check_cortex_span(graph, params: dict, interval: str) -> None:

@@ -210,7 +210,7 @@ class ProbabilisticSelection(ChoiceTask):
             value += alpha * errors[i]
         return errors
 
-    def reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
+    def play_reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
         """The reference plays the circuit's trials (same pairs, same luck); it learns in training only.
 
         It holds one value per stimulus (a single state) and chooses between the two on offer.
@@ -229,6 +229,11 @@ class ProbabilisticSelection(ChoiceTask):
         better = np.maximum(self.probs[table["stim_a"]], self.probs[table["stim_b"]])
         return {"ref_choice": choices, "ref_reward": rewards,
                 "ref_correct": (self.probs[choices] >= better).astype(int)}
+
+    def figures(self) -> dict:
+        from dopasim.analysis import plots
+
+        return {**super().figures(), "test_choices": plots.test_choices}
 
     def headline(self, table: dict) -> dict:
         train = table["phase"] == "train"

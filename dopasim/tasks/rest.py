@@ -21,15 +21,14 @@ Trial table columns (one row per epoch): ``trial``, ``t_start`` (s), ``rate_stn`
 
 from __future__ import annotations
 
-import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
 from dopasim.analysis.spectra import band_measures, power_spectrum
 from dopasim.circuits.regions import REGIONS
 from dopasim.params import ConfigError, Param, resolve
+from dopasim.tasks.base import SIGNAL_DT, SignalTask
 
-SIGNAL_DT = 0.001  # s
 #: the value of each signal when nothing happens (the cortex's serial compound reads -1 as "no stimulus")
 QUIET = {"cs": -1.0}
 LFP = ("stn", "gpe")
@@ -41,8 +40,7 @@ RESTING_STN_HZ = 75.0
 LOOP_DELAY_MS = 2.5
 
 
-class Rest(gym.Env):
-    metadata = {"render_modes": []}
+class Rest(SignalTask):
     name = "rest"
     summary = "no stimuli: spontaneous activity, STN/GPe LFP proxy and its beta band (13-30 Hz)"
     learner = "none"
@@ -115,7 +113,9 @@ class Rest(gym.Env):
             t, rates[region] = rec.population_rate(region, bin_s)
         return t, rates["stn"] + rates["gpe"], rates
 
-    def measure(self, rec, trials: dict[str, np.ndarray], **_) -> dict[str, np.ndarray]:
+    def measure(self, rec, table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Per epoch: the mean STN, GPe and SNc rates and the beta fraction of each signal's spectrum."""
+        trials = table
         t, lfp, rates = self.lfp(rec)
         fs = 1 / (t[1] - t[0])
         signals = {**rates, "lfp": lfp}
@@ -132,8 +132,13 @@ class Rest(gym.Env):
         self._session = {name: band_measures(*power_spectrum(x[t >= self.settle], fs)) for name, x in signals.items()}
         return {k: np.array(v, dtype=float) for k, v in out.items()}
 
-    def reference(self, trials, *args, **kwargs) -> dict[str, np.ndarray]:
+    def reference(self, table, session, **params) -> dict[str, np.ndarray]:
         return {}  # nothing is learned at rest
+
+    def figures(self) -> dict:
+        from dopasim.analysis import plots
+
+        return {"spectrum": plots.lfp_spectrum}
 
     def headline(self, table: dict[str, np.ndarray]) -> dict[str, float]:
         out = {}

@@ -156,7 +156,7 @@ class Revaluation(EpisodicTask):
         out["phase"] = np.array([PHASES[ph] for ph in draws["phase"][episode]])
         return out
 
-    def reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
+    def play_reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
         """The reference plays the session's episodes in the same worlds from the same starts.
 
         On each episode's first row: ``ref_first_choice``; on its last,

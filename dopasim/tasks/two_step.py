@@ -197,7 +197,7 @@ class TwoStep(EpisodicTask):
         """One ``P`` per episode: the world drifts (see :meth:`EpisodicTask.program`)."""
         return [self._world(probs) for probs in draws["reward_probs"]]
 
-    def reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
+    def play_reference(self, draws: dict, table: dict, rng: np.random.Generator, learner: str, **params):
         """The reference plays the circuit's episodes with the same draws and reward walks, its own choices.
 
         Per episode, on the row of its first step: ``ref_first_choice``,

@@ -95,9 +95,11 @@ class VariableMagnitude(Pavlovian):
         return {"trial": np.arange(n_trials), "reward": np.where(omitted, 0.0, magnitude),
                 "omitted": omitted.astype(int), "magnitude": magnitude}
 
-    def measure(self, rec, trials: dict[str, np.ndarray], dopamine: str, value: str) -> dict[str, np.ndarray]:
-        out = super().measure(rec, trials, dopamine, value)
-        t, channels = rec.channel_rates(dopamine)
+    def measure(self, rec, table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """As ``pavlovian``, and each DA channel's response at the US (``da_us_chNN``)."""
+        trials = table
+        out = super().measure(rec, table)
+        t, channels = rec.channel_rates(self.dopamine_region)
         w = self.p["window_ms"] / 1000
         us, base = (self.window_means(channels, t[1] - t[0], trials["trial"], offset, w)
                     for offset in (self.us, self.cs - w))
@@ -105,13 +107,14 @@ class VariableMagnitude(Pavlovian):
         out.update({f"da_us_ch{c:02d}": responses[:, c] for c in range(responses.shape[1])})
         return out
 
-    def reference(self, trials, step_ms, alpha, lam, gamma):
+    def reference(self, table, session, alpha, lam, gamma):
         """TD(lambda) on the mean (as ``pavlovian``), and expectile TD(lambda) at each DA channel's asymmetry.
 
         ``ref_value_us_chNN``: the expectile learner's value of the last CS
         state before each trial, for the channel's designed asymmetry.
         """
-        out = super().reference(trials, step_ms, alpha, lam, gamma)
+        trials, step_ms = table, self.reference_step_ms(session.graph)
+        out = super().reference(table, session, alpha, lam, gamma)
         taus = asymmetries(self.asymmetry_spread, self.channels)
         learners = [TDLambda(self._steps_at(step_ms) + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0], tau=tau)
                     for tau in taus]
@@ -129,6 +132,11 @@ class VariableMagnitude(Pavlovian):
             rows["ref_asymmetry"] = np.array(asymmetries(self.asymmetry_spread, len(columns)))
             rows["ref_reversal_point"] = np.array([table[f"ref_value_us_ch{c:02d}"][-1] for c in range(len(columns))])
         return rows
+
+    def figures(self) -> dict:
+        from dopasim.analysis import plots
+
+        return {**super().figures(), "distributional": plots.distributional}
 
     def extra_tables(self, table: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
         """Files besides trials.csv: ``da_neurons.csv``, one row per DA channel."""

@@ -1,0 +1,287 @@
+"""The task contract: the two kinds of task, what each must declare and provide, and a check of it.
+
+A task is a ``gymnasium.Env`` (an agent can play it step by step) that also
+drives the circuit for a whole session. It subclasses one of two kinds:
+
+* :class:`SignalTask` (open loop): the session's stimuli and outcomes do not
+  depend on the circuit's behaviour, so they are drawn beforehand and handed
+  to the simulation as signals (Pavlovian conditioning, rest);
+* :class:`ProgramTask` (closed loop): the circuit chooses, and the task's
+  logic runs inside the simulation as generated code
+  (:class:`dopasim.circuits.loop.TaskProgram`): bandits, mazes, two-step.
+
+Every task then measures the run from its recording, plays its reference
+learner on the identical trial sequence, reduces the trial table to headline
+measures and names the figures it draws, each with one signature.
+:func:`check_task` tells the author of a new task what is missing or
+malformed, as Gymnasium's ``check_env`` does for an environment.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Callable
+
+import gymnasium as gym
+import numpy as np
+
+from dopasim.params import ConfigError, Param
+
+#: the Brian2 time step of precomputed signals (s)
+SIGNAL_DT = 0.001
+
+
+@dataclass
+class Session:
+    """What a task drew for one run, shared by the circuit and the reference learner.
+
+    ``draws``: every random draw of the session (an open-loop task's trial
+    sequence; a closed-loop task's outcome luck, contingencies, starts);
+    ``graph``: the circuit it ran on; ``seed``: the run's seed.
+    """
+
+    n_trials: int
+    seed: int
+    graph: object
+    draws: dict | None = None
+
+    def reference_rng(self) -> np.random.Generator:
+        """The reference learner's own random stream: its choices never move the circuit's draws."""
+        return np.random.default_rng([self.seed, 1])
+
+
+class Task(gym.Env):
+    """Base of every task. Subclass :class:`SignalTask` or :class:`ProgramTask`, not this.
+
+    Set these in ALL subclasses (class attributes):
+
+    ``name``
+        the name ``dopasim run NAME`` knows it by (lower case, ``_``);
+    ``summary``
+        one line: what it models and the paper;
+    ``params``
+        ``{name: Param}``: its parameters with default, unit, range and meaning
+        (``--set task.NAME=VALUE``); ``__init__`` resolves them into ``self.p``
+        with :func:`dopasim.params.resolve`;
+    ``reference_params``
+        ``{name: Param}`` of its reference learner (``--set reference.NAME``);
+    ``default_trials``, ``default_circuit``
+        the run's length and circuit preset when none is given;
+    ``needs``
+        the regions the task reads from or drives (checked by :meth:`check_circuit`).
+
+    ``__init__`` must also set ``self.duration``: the length of one trial (s).
+    """
+
+    metadata = {"render_modes": []}
+    name: str = ""
+    summary: str = ""
+    params: dict[str, Param] = {}
+    reference_params: dict[str, Param] = {}
+    default_trials: int = 100
+    default_circuit: str = "critic"
+    #: what ``--trials`` counts
+    unit: str = "trials"
+    #: the reference learner (a closed-loop task takes it from ``reference.learner``)
+    learner: str = "td_lambda"
+    needs: tuple[str, ...] = ()
+    #: the decision read-out's parameters (``--set decision.NAME``); closed-loop tasks only
+    decision_params: dict[str, Param] = {}
+
+    # -- the circuit ---------------------------------------------------------
+    def circuit_shape(self, mode: str | None = None) -> dict:
+        """Keyword arguments that shape a preset to this task (stimuli, actions ...); a preset takes those it knows."""
+        return {}
+
+    def check_circuit(self, graph) -> None:
+        """Raise :class:`ConfigError` if ``graph`` cannot run this task (by default: a region it needs is missing)."""
+        missing = [r for r in self.needs if r not in graph.regions()]
+        if missing:
+            raise ConfigError(f"task {self.name} needs a circuit with the regions {', '.join(self.needs)}; circuit "
+                              f"{graph.name!r} lacks {', '.join(missing)} (try --circuit {self.default_circuit})")
+
+    # -- one run ---------------------------------------------------------------
+    def simulate(self, graph, mode: str, session: Session, decision: dict, progress: bool = True,
+                 build_root=None):
+        """Run the session on the circuit: ``(trial table, Recording)``. Provided by the two kinds of task."""
+        raise NotImplementedError
+
+    def measure(self, rec, table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The circuit's per-trial responses, read off the recording: columns added to the trial table.
+
+        The dopamine columns come from the simulated DA population, never from the reference learner.
+        """
+        raise NotImplementedError
+
+    def reference(self, table: dict[str, np.ndarray], session: Session, **params) -> dict[str, np.ndarray]:
+        """The reference learner on the identical trial sequence: columns added to the trial table.
+
+        ``params`` are the resolved ``reference_params``; ``session`` holds the draws and the circuit.
+        """
+        raise NotImplementedError
+
+    def headline(self, table: dict[str, np.ndarray]) -> dict[str, float | None]:
+        """The headline measures (``summary.json``): a flat mapping of names to numbers (None: undefined)."""
+        raise NotImplementedError
+
+    def figures(self) -> dict[str, Callable]:
+        """The figures a run of this task draws, besides the circuit and its activity.
+
+        ``{file stem: function}``: each function takes the run's ``Results`` (and ``ax=``) and returns
+        the figure; :func:`dopasim.analysis.plots.write_figures` saves them as ``figures/STEM.png``.
+        """
+        return {}
+
+    def extra_tables(self, table: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
+        """Files besides ``trials.csv``: ``{filename: {column: values}}`` (none by default)."""
+        return {}
+
+    def events(self) -> dict[str, float]:
+        """Times within a trial (s) that figures mark: ``{"stimulus": s, "outcome": s}``, or none."""
+        return {}
+
+    def reference_learner(self, reference: dict) -> str:
+        """The name of the reference learner that ``reference`` (resolved ``reference_params``) selects."""
+        return self.learner
+
+    def length(self, n_trials: int) -> str:
+        """How long a run of ``n_trials`` is, in words (the command line's first line)."""
+        return f"{n_trials * self.duration:.0f} s simulated"
+
+
+class SignalTask(Task):
+    """An open-loop task: the whole session's stimuli and outcomes are drawn beforehand.
+
+    Subclasses provide :meth:`trials` and :meth:`signals`; the circuit reads
+    each signal through the input region that declares it (``cs``, ``reward`` ...).
+    """
+
+    def trials(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """The trial sequence, drawn once from ``rng`` and shared by circuit and reference: columns, one row a
+        trial, with at least ``trial``."""
+        raise NotImplementedError
+
+    def signals(self, trials: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The signals' time courses over the whole session, one row every :data:`SIGNAL_DT`."""
+        raise NotImplementedError
+
+    def simulate(self, graph, mode: str, session: Session, decision: dict, progress: bool = True,
+                 build_root=None):
+        from dopasim.circuits.compiler import simulate
+
+        trials = self.trials(session.n_trials, np.random.default_rng(session.seed))
+        session.draws = trials
+        rec = simulate(graph, mode, self.signals(trials), session.n_trials * self.duration, signal_dt=SIGNAL_DT,
+                       seed=session.seed, progress=progress, build_root=build_root, trial_s=self.duration)
+        return dict(trials), rec
+
+
+class ProgramTask(Task):
+    """A closed-loop task: the circuit chooses, and the task's logic runs inside the simulation.
+
+    Subclasses provide :meth:`draws`, :meth:`program` and :meth:`table`.
+    """
+
+    def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """Every random draw of the session (outcome luck, contingencies ...), made beforehand from ``rng``."""
+        raise NotImplementedError
+
+    def program(self, draws: dict, n_trials: int):
+        """The trial logic as generated code: a :class:`dopasim.circuits.loop.TaskProgram`."""
+        raise NotImplementedError
+
+    def table(self, events: dict, draws: dict) -> dict[str, np.ndarray]:
+        """The trial table's behavioural columns from the simulation's log of every outcome (``events``)."""
+        raise NotImplementedError
+
+    def reference_learner(self, reference: dict) -> str:
+        return reference["learner"]
+
+    def simulate(self, graph, mode: str, session: Session, decision: dict, progress: bool = True,
+                 build_root=None):
+        from dopasim.circuits.compiler import simulate
+
+        draws = self.draws(session.n_trials, np.random.default_rng(session.seed))
+        session.draws = draws
+        program = self.program(draws, session.n_trials)
+        rec = simulate(graph, mode, {}, program.n_trials * program.trial_s, signal_dt=SIGNAL_DT,
+                       seed=session.seed, progress=progress, build_root=build_root, trial_s=program.trial_s,
+                       program=program, decision=decision)
+        return self.table(rec.events, draws), rec
+
+
+#: what every task class declares, and of which type
+DECLARED = {"name": str, "summary": str, "params": dict, "reference_params": dict, "default_trials": int,
+            "default_circuit": str, "unit": str, "learner": str, "needs": tuple}
+#: the methods each kind must provide itself, with their parameters
+CONTRACT = {
+    Task: {"measure": ("rec", "table"), "reference": ("table", "session"), "headline": ("table",)},
+    SignalTask: {"trials": ("n_trials", "rng"), "signals": ("trials",)},
+    ProgramTask: {"draws": ("n_trials", "rng"), "program": ("draws", "n_trials"), "table": ("events", "draws")},
+}
+
+
+def check_task(task) -> list[str]:
+    """What a task class (or instance) lacks or gets wrong: a list of problems, empty when it conforms.
+
+    Checks that it subclasses :class:`SignalTask` or :class:`ProgramTask`;
+    that it declares every attribute of :data:`DECLARED` with the right type,
+    its parameters as :class:`~dopasim.params.Param` with defaults in range
+    and a one-line meaning; that it implements the methods its kind needs,
+    with the declared parameters; and that it can be made with its defaults.
+
+    Examples
+    --------
+    >>> from dopasim.tasks import TASKS
+    >>> check_task(TASKS["pavlovian"])
+    []
+    """
+    cls = task if isinstance(task, type) else type(task)
+    problems = []
+    if not (issubclass(cls, SignalTask) or issubclass(cls, ProgramTask)):
+        return [f"{cls.__name__} subclasses neither dopasim.tasks.SignalTask (open loop) nor ProgramTask "
+                "(closed loop)"]
+    for attr, kind in DECLARED.items():
+        value = getattr(cls, attr, None)
+        if not isinstance(value, kind) or (kind is str and not value and attr != "learner"):
+            problems.append(f"{cls.__name__}.{attr} must be a {'non-empty ' if kind is str else ''}{kind.__name__}"
+                            f" (it is {value!r})")
+    for scope in ("params", "reference_params", "decision_params"):
+        for name, param in (getattr(cls, scope, None) or {}).items():
+            if not isinstance(param, Param):
+                problems.append(f"{cls.__name__}.{scope}[{name!r}] must be a dopasim.params.Param")
+                continue
+            if not param.help:
+                problems.append(f"{cls.__name__}.{scope}[{name!r}] has no meaning (help text)")
+            try:
+                param.check(f"{cls.__name__}.{scope}", name, param.default)
+            except ConfigError as err:
+                problems.append(f"its default does not pass its own check: {err}")
+    for kind, methods in CONTRACT.items():
+        if not issubclass(cls, kind):
+            continue
+        for method, expected in methods.items():
+            own = getattr(cls, method)
+            if own is getattr(kind, method, None) or own is getattr(Task, method, None):
+                problems.append(f"{cls.__name__} does not implement {method}({', '.join(expected)})")
+                continue
+            names = [p for p in inspect.signature(own).parameters if p != "self"][:len(expected)]
+            if tuple(names) != expected:
+                problems.append(f"{cls.__name__}.{method} takes ({', '.join(names)}); the contract is "
+                                f"{method}({', '.join(expected)})")
+    if issubclass(cls, ProgramTask) and not cls.decision_params:
+        problems.append(f"{cls.__name__}.decision_params is empty: a closed-loop task reads its choice through "
+                        "the decision read-out (dopasim.circuits.loop.DECISION_PARAMS)")
+    if not problems:
+        try:
+            made = task if not isinstance(task, type) else cls()
+        except Exception as err:  # noqa: BLE001 (the author's own code: report whatever it raised)
+            return [f"{cls.__name__}() with its defaults raised {type(err).__name__}: {err}"]
+        if not isinstance(getattr(made, "duration", None), float) or made.duration <= 0:
+            problems.append(f"{cls.__name__}() must set self.duration, the length of one trial in seconds")
+        if not isinstance(getattr(made, "p", None), dict):
+            problems.append(f"{cls.__name__}() must set self.p, its resolved parameters (dopasim.params.resolve)")
+        if not isinstance(made.figures(), dict) or not all(callable(f) for f in made.figures().values()):
+            problems.append(f"{cls.__name__}.figures() must return {{file stem: figure function}}")
+    return problems
