@@ -40,7 +40,7 @@ def child(kind: str, task: str, mode: str, trials: int) -> None:
 
     start = time.perf_counter()
     if kind == "session":
-        res = ex.run(task, mode=mode, n_trials=trials, seed=1, progress=False)
+        res = ex.run(task, mode=mode, trials=trials, seed=1, progress=False)
         rec = res.recording
     else:
         rec = open_loop(task, mode, trials)
@@ -67,7 +67,7 @@ def open_loop(task: str, mode: str, trials: int):
 
     if task != "bandit":
         raise SystemExit("the open-loop replay is written for the bandit")
-    log = run(task, mode=mode, n_trials=trials, seed=1, progress=False).trials
+    log = run(task, mode=mode, trials=trials, seed=1, progress=False).trials
     the_task, graph, _, _ = configure(task, mode=mode)
     ms = lambda seconds: int(round(seconds * 1000))  # noqa: E731
     trial, cue, outcome = ms(the_task.duration), ms(the_task.cue), ms(the_task.outcome)

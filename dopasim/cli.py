@@ -155,11 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", type=Path, default=None, help="sweep directory (default: sweeps/SPEC-NAME)")
     sweep._add_action(next(a for a in study._actions if "--scheduler" in a.option_strings))
     sweep.add_argument("--quiet", action="store_true", help="no progress output")
-    listing = sub.add_parser("list", help="list tasks, circuit presets and diseases; or a task's parameters",
+    listing = sub.add_parser("list", help="list tasks, circuit presets and diseases; or a task's parameters, "
+                             "the region types or the plasticity rules",
                              description="List tasks, circuit presets and diseases with one line each; with a "
                              "TASK, every parameter it takes (task.*, reference.*, decision.*) with its default, "
-                             "unit, range and meaning.")
-    listing.add_argument("task", nargs="?", default=None, help="a task whose parameters to list")
+                             "unit, range and meaning; `dopasim list regions` and `dopasim list rules`: every "
+                             "region type and plasticity rule with its parameters.")
+    listing.add_argument("task", nargs="?", default=None, help="a task whose parameters to list, or 'regions' "
+                         "or 'rules'")
     return parser
 
 
@@ -172,13 +175,38 @@ def _list_params(task_name: str) -> None:
     print(f"{task_name}: {the_task.summary}; circuit {graph.name} (its parameters: dopasim config show "
           f"{task_name})")
     for scope, params in scopes:
-        for name, p in params.items():
-            allowed = ", ".join(map(str, p.choices)) if p.choices else (
-                p.range_text() if p.kind in (int, float) else p.kind.__name__)
-            print(f"  {scope}.{name:<28} {p.default!s:<10} [{allowed}]  {p.help}")
+        _print_params(scope, params)
+
+
+def _print_params(scope: str, params: dict, indent: str = "  ") -> None:
+    for name, p in params.items():
+        allowed = ", ".join(map(str, p.choices)) if p.choices else (
+            p.range_text() if p.kind in (int, float) else p.kind.__name__)
+        print(f"{indent}{scope}.{name:<28} {p.default!s:<10} [{allowed}]  {p.help}")
+
+
+def _list_building_blocks(which: str) -> None:
+    """Every region type (``regions``) or plasticity rule (``rules``) with its parameters."""
+    if which == "regions":
+        from dopasim.circuits.regions import REGIONS
+
+        for name, region in REGIONS.items():
+            role = "input" if region.is_input else f"{region.kind} population"
+            print(f"{name} ({role}): {region.summary}")
+            _print_params("circuit.REGION", region.params)
+        return
+    from dopasim.circuits.rules import BUILDERS  # noqa: F401 (the built-in rules' builders registered)
+    from dopasim.models.plasticity import RULES
+
+    for name, rule in RULES.items():
+        print(f"{name} ({' and '.join(rule.modes)} mode{'s' if len(rule.modes) > 1 else ''}"
+              f"{'; needs a dopamine projection into its target' if rule.dopamine_gated else ''}): {rule.summary}")
+        _print_params("circuit.PROJECTION", rule.params)
 
 
 def _list(task: str | None = None) -> None:
+    if task in ("regions", "rules"):
+        return _list_building_blocks(task)
     if task is not None:
         return _list_params(task)
     from dopasim.circuits.diseases import DISEASES

@@ -29,13 +29,21 @@ from dopasim.circuits.lesions import apply as apply_lesions
 from dopasim.circuits.presets import shaped_circuit
 from dopasim.params import ConfigError, resolve, unknown_name
 from dopasim.tasks import make
-from dopasim.tasks.base import Session
+from dopasim.tasks.base import Session, Task
 
 MAX_TRIALS = 100_000
 
 
 @dataclass
 class Results:
+    """One run: its task, circuit, trial table, headline measures, recording and resolved configuration.
+
+    ``trials`` is the trial table (column name -> one value per trial, as
+    ``trials.csv``), ``summary`` the headline measures (``summary.json``),
+    ``recording`` the spikes, rates and weights, ``config`` what ``run.json``
+    records (a replay runs it again).
+    """
+
     task: object
     graph: CircuitGraph
     mode: str
@@ -44,6 +52,20 @@ class Results:
     summary: dict[str, float | None]
     recording: Recording
     config: dict = field(default_factory=dict)
+
+    def to_dataframe(self):
+        """The trial table as a ``pandas.DataFrame`` (needs pandas), one row per trial.
+
+        Examples
+        --------
+        >>> df = res.to_dataframe()                        # doctest: +SKIP
+        >>> df.groupby("omitted")["da_us"].mean()          # doctest: +SKIP
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Results.to_dataframe needs pandas: pip install pandas") from None
+        return pd.DataFrame({column: np.asarray(values) for column, values in self.trials.items()})
 
     def trial_rows(self) -> list[dict]:
         cols = list(self.trials)
@@ -118,30 +140,37 @@ def check_run_args(mode: str, n_trials, seed) -> None:
         raise ConfigError(f"seed={seed!r} must be a whole number from 0 to {2**31 - 1}")
 
 
-def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[str, str] | None = None,
-              disease: str | None = None, lesions: list[dict] | None = None, mode: str | None = None):
-    """Task, graph, reference and decision parameters with ``--set`` style overrides applied.
+def configure(task="pavlovian", circuit=None, params: dict | None = None, disease: str | None = None,
+              lesions=None, mode: str | None = None):
+    """Task, graph, reference and decision parameters with the settings applied and checked.
 
-    Keys are ``task.PARAM``, ``circuit.REGION.PARAM``, ``circuit.PROJECTION.PARAM``,
-    ``reference.PARAM`` or ``decision.PARAM``. The circuit defaults to the task's
-    own (``critic`` for Pavlovian conditioning, ``actor_critic`` for choice tasks)
-    and is shaped to the task (its stimuli and actions; the resting state at
-    the ``mode``'s resolution for ``rest``). Then come the
-    ``disease``'s lesions, the further ``lesions`` (records as
-    :func:`dopasim.circuits.lesions.apply` takes them), and last the settings.
+    Takes what :func:`run` takes (``task`` a name or a task; ``circuit`` a preset name, a
+    :class:`CircuitGraph` or None for the task's own) and returns
+    ``(task, graph, reference, decision)``. A preset is shaped to the task (its
+    stimuli and actions; the resting state at the ``mode``'s resolution for
+    ``rest``); a graph is copied and used as it is. Then come the
+    ``disease``'s lesions, the further ``lesions``, and last the ``params``.
     """
     scoped = {"task": {}, "circuit": {}, "reference": {}, "decision": {}}
-    for key, value in (sets or {}).items():
-        scope, _, rest = key.partition(".")
+    if params is not None and not isinstance(params, dict):
+        raise ConfigError(f"params={params!r} must be a dict of dotted names to values, "
+                          "e.g. {'task.reward_prob': 0.5}")
+    for key, value in (params or {}).items():
+        scope, _, rest = str(key).partition(".")
         if scope not in scoped or not rest:
-            raise unknown_name("setting", key, ["task.PARAM", "circuit.REGION.PARAM", "circuit.PROJECTION.PARAM",
-                                                "reference.PARAM", "decision.PARAM"])
+            raise unknown_name("setting", str(key), ["task.PARAM", "circuit.REGION.PARAM",
+                                                     "circuit.PROJECTION.PARAM", "reference.PARAM", "decision.PARAM"])
         scoped[scope][rest] = value
-    the_task = make(task, **scoped["task"])
-    graph = shaped_circuit(the_task.default_circuit if circuit is None else circuit, the_task.circuit_shape(mode))
+    the_task = _task_with(task, scoped["task"])
+    if isinstance(circuit, CircuitGraph):
+        graph = circuit.copy()
+    elif circuit is None or isinstance(circuit, str):
+        graph = shaped_circuit(the_task.default_circuit if circuit is None else circuit, the_task.circuit_shape(mode))
+    else:
+        raise ConfigError(f"circuit={circuit!r} must be a preset name or a CircuitGraph")
     if disease is not None:
         graph = apply_disease(graph, disease)
-    graph = apply_lesions(graph, lesions or [])
+    graph = apply_lesions(graph, lesion_records(lesions))
     for key, value in scoped["circuit"].items():
         graph.set(key, value)
     reference = resolve("reference", the_task.reference_params, scoped["reference"])
@@ -152,21 +181,73 @@ def configure(task: str = "pavlovian", circuit: str | None = None, sets: dict[st
     return the_task, graph, reference, decision
 
 
-def run(task="pavlovian", circuit: str | None = None, mode: str = "rate", n_trials: int | None = None,
-        seed: int = 1, sets: dict[str, str] | None = None, progress: bool = True, build_root=None,
-        disease: str | None = None, lesions: list[dict] | None = None) -> Results:
-    """Simulate ``task`` on ``circuit`` and compare with the reference learner.
+def _task_with(task, params: dict):
+    """``task`` (a name, or a task made in Python) with the ``task.*`` settings ``params`` applied."""
+    if isinstance(task, Task):
+        return type(task)(**{**task.p, **params}) if params else task
+    if not isinstance(task, str):
+        raise ConfigError(f"task={task!r} must be a task name (dopasim list) or a dopasim task")
+    return make(task, **params)
 
-    ``n_trials`` defaults to the task's own (``dopasim list`` shows it);
-    ``disease`` and ``lesions`` transform the circuit (see :func:`configure`).
+
+def lesion_records(lesions) -> list[dict]:
+    """Lesions as :func:`dopasim.circuits.lesions.apply` takes them, from ``{region: fraction of cells lost}``
+    or a list of records (``{"transform": "kill_cells", "region": "snc", "fraction": 0.8}``)."""
+    if lesions is None:
+        return []
+    if isinstance(lesions, dict):
+        return [{"transform": "kill_cells", "region": region, "fraction": fraction}
+                for region, fraction in lesions.items()]
+    if isinstance(lesions, (list, tuple)) and all(isinstance(record, dict) for record in lesions):
+        return list(lesions)
+    raise ConfigError(f"lesions={lesions!r} must be {{region: fraction of cells lost}} or a list of lesion "
+                      "records ({'transform': NAME, ...})")
+
+
+def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None = None, seed: int = 1,
+        params: dict | None = None, disease: str | None = None, lesions=None, progress: bool = True,
+        build_root=None) -> Results:
+    """Simulate ``task`` on a circuit and set the reference learner beside it, on the same trials.
+
+    Parameters
+    ----------
+    task : str or Task
+        a task name (``dopasim list``) or a task object (one of your own: a
+        :class:`dopasim.tasks.SignalTask` or :class:`~dopasim.tasks.ProgramTask`).
+    circuit : str, CircuitGraph or None
+        a preset name, a graph of your own (copied; checked against the task as
+        the command line checks it), or None for the task's own preset.
+    mode : {"rate", "spiking"}
+        the resolution.
+    trials : int, optional
+        trials (episodes for episodic tasks); default: the task's own.
+    seed : int
+        fixes the whole run.
+    params : dict, optional
+        ``{"task.reward_prob": 0.5, "circuit.vta.size": 200, "reference.alpha": 0.1,
+        "decision.threshold_hz": 15}``: typed values (or strings, as on the command line).
+    disease : str, optional
+        a disease preset (``dopasim list``), applied before ``lesions``.
+    lesions : dict or list, optional
+        ``{"snc": 0.8}`` (fraction of cells lost), or lesion records.
+    progress : bool
+        a progress bar on stderr.
+
+    Returns
+    -------
+    Results
+        ``trials`` (the trial table), ``summary`` (headline measures), ``recording``,
+        ``config``; ``write(folder)`` writes the run directory.
 
     Examples
     --------
-    >>> res = run("pavlovian", mode="rate", n_trials=20, seed=3)   # doctest: +SKIP
-    >>> res.summary["corr_da_td_us"]                               # doctest: +SKIP
+    >>> import dopasim
+    >>> res = dopasim.run("pavlovian", mode="rate", trials=20, seed=3,
+    ...                   params={"task.reward_prob": 0.8})            # doctest: +SKIP
+    >>> res.summary["corr_da_td_us"]                                   # doctest: +SKIP
     """
-    the_task, graph, reference, decision = configure(task, circuit, sets, disease, lesions, mode)
-    return run_configured(the_task, graph, reference, decision, mode, n_trials, seed, progress, build_root, disease)
+    the_task, graph, reference, decision = configure(task, circuit, params, disease, lesions, mode)
+    return run_configured(the_task, graph, reference, decision, mode, trials, seed, progress, build_root, disease)
 
 
 def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dict, mode: str = "rate",

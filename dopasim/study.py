@@ -153,8 +153,8 @@ def run_into(folder: Path, task: str, circuit: str | None, mode: str, trials: in
     from dopasim.experiment import run
 
     if not (folder / "summary.json").exists():
-        run(task, circuit, mode, trials, seed, sets, progress=False, build_root=worker_build_root(),
-            disease=disease, lesions=lesions).write(folder, figures=False)
+        run(task, circuit, mode, trials, seed, sets, disease, lesions, progress=False,
+            build_root=worker_build_root()).write(folder, figures=False)
     return json.loads((folder / "summary.json").read_text())
 
 

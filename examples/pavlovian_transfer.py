@@ -22,8 +22,8 @@ args = parser.parse_args()
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
 for ax, mode in zip(axes, ("rate", "spiking")):
-    res = run("pavlovian", mode=mode, n_trials=args.trials, seed=1, progress=False,
-              sets={"task.omit_trials": f"{args.trials - 10}"})
+    res = run("pavlovian", mode=mode, trials=args.trials, seed=1, progress=False,
+              params={"task.omit_trials": f"{args.trials - 10}"})
     tr = res.trials
     ax.plot(tr["trial"], tr["da_cs"], ".", label="DA at CS")
     ax.plot(tr["trial"], tr["da_us"], ".", label="DA at US")

@@ -10,8 +10,8 @@ def trained():
 
     def get(mode):
         if mode not in cache:
-            cache[mode] = run("pavlovian", mode=mode, n_trials=150, seed=1,
-                              sets={"task.omit_trials": "140"}, progress=False)
+            cache[mode] = run("pavlovian", mode=mode, trials=150, seed=1,
+                              params={"task.omit_trials": "140"}, progress=False)
         return cache[mode]
 
     return get

@@ -17,7 +17,7 @@ def arm_weights(res, projection):
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
 def test_the_circuit_learns_to_choose_the_richer_arm(mode):
     # the better arm is channel 1, so a bias towards the first channel cannot pass
-    res = run("bandit", mode=mode, n_trials=150, seed=2, sets={"task.reward_probs": "0.2,0.8"}, progress=False)
+    res = run("bandit", mode=mode, trials=150, seed=2, params={"task.reward_probs": "0.2,0.8"}, progress=False)
     chose_best = res.trials["chose_best"]
     assert chose_best[-50:].mean() >= 0.8  # it comes to choose the 80% arm
     # opponent plasticity: Go strengthened and NoGo weakened for the rewarded arm, relative to the other
@@ -31,7 +31,7 @@ def test_the_circuit_learns_to_choose_the_richer_arm(mode):
 
 
 def test_every_outcome_follows_the_pre_drawn_luck_and_the_chosen_arm():
-    res = run("bandit", mode="rate", n_trials=60, seed=5, sets={"task.reward_probs": "0.3,0.6,0.9"},
+    res = run("bandit", mode="rate", trials=60, seed=5, params={"task.reward_probs": "0.3,0.6,0.9"},
               progress=False)
     t = res.trials
     assert list(t["trial"]) == list(range(60))  # one logged outcome per trial, in order
@@ -44,26 +44,26 @@ def test_every_outcome_follows_the_pre_drawn_luck_and_the_chosen_arm():
 
 
 def test_no_commitment_means_no_response_and_no_reward():
-    res = run("bandit", mode="rate", n_trials=10, seed=1, sets={"decision.threshold_hz": "500"}, progress=False)
+    res = run("bandit", mode="rate", trials=10, seed=1, params={"decision.threshold_hz": "500"}, progress=False)
     assert np.all(res.trials["choice"] == -1) and np.all(res.trials["reward"] == 0)
     assert np.all(np.isnan(res.trials["rt_ms"])) and res.summary["no_response_rate"] == 1.0
 
 
 def test_the_circuit_is_shaped_to_the_task_and_checked_against_it():
-    task, graph, _, _ = configure("bandit", sets={"task.reward_probs": "0.5,0.5,0.5,0.5"})
+    task, graph, _, _ = configure("bandit", params={"task.reward_probs": "0.5,0.5,0.5,0.5"})
     assert graph.channels("thalamus") == 4 and graph.channels("cue") == 4
     assert graph.dopamine_source("striatum_d1") == "snc" and graph.dopamine_source("ventral_striatum") == "vta"
     with pytest.raises(ConfigError, match="needs a circuit with the regions"):
         configure("bandit", "critic")
     with pytest.raises(ConfigError, match="reward_probs"):
-        configure("bandit", sets={"task.reward_probs": "0.8"})
+        configure("bandit", params={"task.reward_probs": "0.8"})
     with pytest.raises(ConfigError, match="reversal_trial=400 must come before the end"):
-        run("reversal", n_trials=300, sets={"task.reversal_trial": "400"}, progress=False)
+        run("reversal", trials=300, params={"task.reversal_trial": "400"}, progress=False)
 
 
 def test_a_collapsing_bound_commits_even_when_the_fixed_bound_is_out_of_reach():
-    res = run("bandit", mode="rate", n_trials=10, seed=1, progress=False,
-              sets={"decision.threshold_hz": "500", "decision.collapse": "1"})
+    res = run("bandit", mode="rate", trials=10, seed=1, progress=False,
+              params={"decision.threshold_hz": "500", "decision.collapse": "1"})
     # the bound falls from 500 Hz to 0 over the 500 ms window: the released channel commits late in it
     assert np.all(res.trials["choice"] >= 0)
     assert np.all(res.trials["rt_ms"] > 400)

@@ -7,8 +7,8 @@ from dopasim.experiment import run
 
 
 def pavlovian(n_trials, disease=None, **sets):
-    return run("pavlovian", mode="rate", n_trials=n_trials, seed=3, progress=False, disease=disease,
-               sets={f"task.{k}": str(v) for k, v in sets.items()})
+    return run("pavlovian", mode="rate", trials=n_trials, seed=3, progress=False, disease=disease,
+               params={f"task.{k}": str(v) for k, v in sets.items()})
 
 
 def late_value_slope(res):
@@ -39,7 +39,7 @@ def test_depression_lowers_the_dopamine_burst_to_reward(natural):
 
 
 def test_an_optogenetic_clamp_silences_the_dopamine_cells_in_its_window_of_every_trial():
-    res = run("pavlovian", mode="rate", n_trials=3, seed=1, progress=False,
+    res = run("pavlovian", mode="rate", trials=3, seed=1, progress=False,
               lesions=[{"transform": "clamp", "region": "vta", "drive_hz": -500.0, "start_s": 0.1, "stop_s": 0.4,
                         "period_s": 2.5}])
     t, da = res.recording.population_rate("vta")

@@ -21,8 +21,8 @@ BIMODAL = "0.1,0.3,0.5,1.1,1.3,1.5"
 
 @pytest.fixture(scope="module")
 def bimodal():
-    return run("variable_magnitude", mode="rate", n_trials=400, seed=1, progress=False,
-               sets={"task.magnitudes": BIMODAL})
+    return run("variable_magnitude", mode="rate", trials=400, seed=1, progress=False,
+               params={"task.magnitudes": BIMODAL})
 
 
 def test_reversal_points_spread_over_the_rewards_and_rise_with_asymmetry(bimodal):
@@ -46,8 +46,8 @@ def test_a_bimodal_reward_decodes_as_bimodal(bimodal):
 
 
 def test_symmetric_dopamine_cells_learn_one_value_the_mean():
-    res = run("variable_magnitude", mode="rate", n_trials=400, seed=1, progress=False,
-              sets={"task.magnitudes": BIMODAL, "circuit.vta.asymmetry_spread": "0"})
+    res = run("variable_magnitude", mode="rate", trials=400, seed=1, progress=False,
+              params={"task.magnitudes": BIMODAL, "circuit.vta.asymmetry_spread": "0"})
     s = res.summary
     assert s["reversal_spread"] < 0.02  # every channel at the mean, whatever its small residue of learning
     assert s["decoded_modes"] == 1
@@ -111,8 +111,8 @@ def test_quantile_td_settles_at_the_median_where_expectile_td_finds_the_mean():
 
 def test_spiking_dopamine_cells_code_a_bimodal_reward_as_bimodal(bimodal):
     # 20 DA cells per channel; the README gives the cohort (seeds 1-16) and what it took
-    res = run("variable_magnitude", mode="spiking", n_trials=400, seed=1, progress=False,
-              sets={"task.magnitudes": BIMODAL})
+    res = run("variable_magnitude", mode="spiking", trials=400, seed=1, progress=False,
+              params={"task.magnitudes": BIMODAL})
     s = res.summary
     assert s["neurons_measured"] >= 16  # measured 20
     assert s["asymmetry_reversal_corr"] > 0.8  # measured 0.99

@@ -52,7 +52,7 @@ def test_an_external_gymnasium_world_is_wrapped_with_its_own_table():
     with pytest.raises(ConfigError, match="keyword"):
         make("gym:FrozenLake-v1", slipperiness="0.3")
     # the circuit is shaped to the world: a cue and a critic state per lake cell, a channel per move
-    _, graph, _, _ = configure("gym:FrozenLake-v1", sets={"task.is_slippery": "false"})
+    _, graph, _, _ = configure("gym:FrozenLake-v1", params={"task.is_slippery": "false"})
     assert graph.channels("cue") == 16 and graph.channels("thalamus") == 4
     # its critic's ventral striatum rests above the LIF's noise floor, and its DA cells still rest at 5 Hz:
     # their baseline makes up what the discounting value routes take off that resting rate
@@ -63,7 +63,7 @@ def test_an_external_gymnasium_world_is_wrapped_with_its_own_table():
 
 
 def test_on_the_lake_every_step_follows_the_worlds_table_and_episodes_follow_each_other():
-    res = run("gym:FrozenLake-v1", mode="rate", n_trials=5, seed=3, sets={"task.is_slippery": "false"},
+    res = run("gym:FrozenLake-v1", mode="rate", trials=5, seed=3, params={"task.is_slippery": "false"},
               progress=False)
     t, lake = res.trials, res.task
     assert res.summary["episodes"] == 5 and list(np.unique(t["episode"])) == list(range(5))
@@ -87,7 +87,7 @@ def test_on_the_lake_every_step_follows_the_worlds_table_and_episodes_follow_eac
 
 @pytest.fixture(scope="module")
 def room():
-    return run("gridworld", mode="rate", n_trials=40, seed=2, sets={"task.layout": ROOM}, progress=False)
+    return run("gridworld", mode="rate", trials=40, seed=2, params={"task.layout": ROOM}, progress=False)
 
 
 def test_the_circuit_learns_the_shortest_way_through_a_room_from_its_own_dopamine(room):
@@ -117,7 +117,7 @@ def test_a_time_limit_shorter_than_the_way_to_the_goal_is_refused():
 
 @pytest.fixture(scope="module")
 def replayed_room():
-    return run("gridworld", mode="rate", n_trials=40, seed=2, sets={"task.layout": ROOM, "task.replay_steps": "3"},
+    return run("gridworld", mode="rate", trials=40, seed=2, params={"task.layout": ROOM, "task.replay_steps": "3"},
                progress=False)
 
 

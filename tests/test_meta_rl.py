@@ -17,7 +17,7 @@ SILENCED_FROM_S = 540.0  # the memory is silenced from trial 450 (episode 45) on
 def session():
     silence = {"transform": "clamp", "region": "pfc_memory", "drive_hz": -500.0, "start_s": SILENCED_FROM_S,
                "stop_s": 1e6}
-    return run("meta_bandit", mode="rate", n_trials=TRIALS, seed=1, progress=False, lesions=[silence]).trials
+    return run("meta_bandit", mode="rate", trials=TRIALS, seed=1, progress=False, lesions=[silence]).trials
 
 
 def episodes(table, first, last):

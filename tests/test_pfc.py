@@ -25,8 +25,8 @@ def sessions():
 
     def get(weight):
         if weight not in cache:
-            cache[weight] = run("two_step", circuit="model_based", mode="rate", n_trials=EPISODES, seed=2,
-                                sets={"circuit.pfc.model_based_weight": str(weight)}, progress=False)
+            cache[weight] = run("two_step", circuit="model_based", mode="rate", trials=EPISODES, seed=2,
+                                params={"circuit.pfc.model_based_weight": str(weight)}, progress=False)
         return cache[weight]
 
     return get
@@ -60,8 +60,8 @@ def test_the_choices_imply_the_arbitration_weight(sessions):
 
 
 def spiking_session(weight: float, episodes: int) -> dict:
-    return run("two_step", mode="spiking", n_trials=episodes, seed=1, progress=False,
-               sets={"circuit.pfc.model_based_weight": str(weight)}).summary
+    return run("two_step", mode="spiking", trials=episodes, seed=1, progress=False,
+               params={"circuit.pfc.model_based_weight": str(weight)}).summary
 
 
 def test_a_spiking_habit_also_repeats_a_rewarded_first_choice():

@@ -15,7 +15,7 @@ def element_weights(res):
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
 def test_positive_rpe_strengthens_the_active_corticostriatal_synapses(mode):
-    res = run("pavlovian", mode=mode, n_trials=8, seed=4, progress=False)
+    res = run("pavlovian", mode=mode, trials=8, seed=4, progress=False)
     w = element_weights(res)
     start = res.graph.projection("corticostriatal")["params"]["weight"]
     active, silent = w[:10], w[10:]  # the CS covers elements 0-9 (1 s of 100 ms elements)
@@ -26,8 +26,8 @@ def test_positive_rpe_strengthens_the_active_corticostriatal_synapses(mode):
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
 def test_negative_rpe_weakens_them(mode):
     # start with a strong prediction and never reward: the dips at the expected US depress
-    res = run("pavlovian", mode=mode, n_trials=8, seed=4, progress=False,
-              sets={"task.reward_prob": "0", "circuit.corticostriatal.weight": "20",
+    res = run("pavlovian", mode=mode, trials=8, seed=4, progress=False,
+              params={"task.reward_prob": "0", "circuit.corticostriatal.weight": "20",
                     "circuit.corticostriatal.w_init_spread": "0"})
     w = element_weights(res)
     assert w[7:10].mean() < 20 - 0.5
@@ -35,8 +35,8 @@ def test_negative_rpe_weakens_them(mode):
 
 
 def test_weights_stay_within_their_bounds():
-    res = run("pavlovian", mode="rate", n_trials=5, seed=2, progress=False,
-              sets={"circuit.corticostriatal.w_max": "1.0", "circuit.corticostriatal.learning_rate": "5"})
+    res = run("pavlovian", mode="rate", trials=5, seed=2, progress=False,
+              params={"circuit.corticostriatal.w_max": "1.0", "circuit.corticostriatal.learning_rate": "5"})
     _, _, w = res.recording.final_weights["corticostriatal"]
     assert w.min() >= 0.0 and w.max() <= 1.0
     assert w.max() == pytest.approx(1.0)  # the bound was reached, so it was tested

@@ -58,7 +58,7 @@ def test_only_the_stimuli_on_offer_are_chosen_and_the_test_gives_no_feedback(ses
 
 def test_incorrect_feedback_dips_the_dopamine_cells_as_a_reward_bursts_them():
     # Frank et al. (2004) told every choice "Correct!" or "Incorrect": task.punishment gives the second
-    res = run("probabilistic_selection", mode="rate", n_trials=30, seed=2, sets={"task.punishment": "1"},
+    res = run("probabilistic_selection", mode="rate", trials=30, seed=2, params={"task.punishment": "1"},
               progress=False)
     t = res.trials
     train = (t["phase"] == "train") & (t["choice"] >= 0)

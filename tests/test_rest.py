@@ -20,7 +20,7 @@ def test_a_beta_rhythm_gives_a_clear_peak_and_noise_gives_none():
 
 def test_rest_holds_every_input_quiet_and_measures_the_stn_and_gpe_spectrum(tmp_path):
     # the selection circuit (no dopamine cells): the same compiled code as the action-selection tests
-    res = run("rest", circuit="selection", mode="rate", n_trials=2, seed=1, progress=False)
+    res = run("rest", circuit="selection", mode="rate", trials=2, seed=1, progress=False)
     assert list(res.trials["trial"]) == [0, 1]
     assert res.summary["rate_gpe"] > 5.0  # GPe fires tonically with no input
     for name in ("stn", "gpe", "lfp"):
@@ -33,7 +33,7 @@ def test_rest_holds_every_input_quiet_and_measures_the_stn_and_gpe_spectrum(tmp_
 def test_dopamine_loss_brings_out_a_beta_rhythm_in_the_stn_and_gpe_at_rest():
     # spiking mode: the STN <-> GPe loop has conduction delays; losing 80% of the SNc doubles its coupling
     def spectrum(lesions):
-        res = run("rest", mode="spiking", n_trials=3, seed=2, progress=False, lesions=lesions)  # 5.5 s analysed
+        res = run("rest", mode="spiking", trials=3, seed=2, progress=False, lesions=lesions)  # 5.5 s analysed
         return res.summary
 
     healthy = spectrum([])

@@ -57,7 +57,7 @@ def circuits():
         if circuit not in cache:
             region = {"successor": "hippocampus", "model_based": "pfc"}[circuit]
             cache[circuit] = run("revaluation", circuit=circuit, mode="rate", seed=1, progress=False,
-                                 sets={f"circuit.{region}.model_based_weight": "1",
+                                 params={f"circuit.{region}.model_based_weight": "1",
                                        "task.conditions": CONDITIONS}).summary
         return cache[circuit]
 

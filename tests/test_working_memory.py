@@ -62,7 +62,7 @@ MEMORY_GUIDED = {"task.cue_ms": "100", "task.go_ms": "250", "circuit.pfc.model_b
 
 
 def memory_guided_two_step(lesions=()) -> dict:
-    return run("two_step", mode="rate", n_trials=120, seed=1, sets=MEMORY_GUIDED, progress=False,
+    return run("two_step", mode="rate", trials=120, seed=1, params=MEMORY_GUIDED, progress=False,
                lesions=list(lesions)).summary
 
 

@@ -101,6 +101,24 @@ class CircuitGraph:
 
     # -- building -------------------------------------------------------
     def add_region(self, name: str, region: str, **params) -> None:
+        """Add a region: a population (or input) of a registered region type.
+
+        Parameters
+        ----------
+        name : str
+            the region's name in this circuit (lower case, digits, ``_``): its
+            Brian2 group's name and the ``circuit.NAME.PARAM`` of ``--set``.
+        region : str
+            its region type (``dopasim list regions``), e.g. ``"striatum"``,
+            ``"vta"``, or one registered with :func:`dopasim.register_region`.
+        **params
+            the type's parameters (default, unit and range: ``dopasim list regions``).
+
+        Examples
+        --------
+        >>> g = CircuitGraph("demo")
+        >>> g.add_region("vta", "vta", size=40, baseline_hz=5.0)
+        """
         _check_name("region", name)
         if region not in REGIONS:
             raise unknown_name("region type", region, REGIONS)
@@ -112,6 +130,33 @@ class CircuitGraph:
 
     def add_projection(self, name: str, source: str, target: str, sign: str,
                        rule: str | None = None, **params) -> None:
+        """Add a projection from ``source`` to ``target``.
+
+        Parameters
+        ----------
+        name : str
+            its name, unique in the circuit (``circuit.NAME.PARAM`` of ``--set``).
+        source, target : str
+            regions of this circuit; an input region takes no projections.
+        sign : {"excitatory", "inhibitory", "dopamine"}
+            glutamate adds to the target's drive, GABA subtracts; a dopamine
+            projection (from a dopamine region) sets the target's dopamine level,
+            which its plastic synapses read.
+        rule : str, optional
+            a plasticity rule (``dopasim list rules``); None: fixed weights.
+        **params
+            ``weight`` (Hz of target drive per Hz of mean source rate), ``tau_ms``,
+            ``delay_ms``, ``p``, ``topology`` (``"all"`` or ``"channel"``) and the
+            rule's own parameters.
+
+        Examples
+        --------
+        >>> g = CircuitGraph("demo")
+        >>> g.add_region("cortex", "cortex")
+        >>> g.add_region("ventral_striatum", "striatum")
+        >>> g.add_projection("corticostriatal", "cortex", "ventral_striatum", "excitatory",
+        ...                  rule="three_factor", weight=0.5)
+        """
         _check_name("projection", name)
         for end in (source, target):
             if end not in self.graph:
@@ -152,6 +197,22 @@ class CircuitGraph:
         self._added += 1
 
     # -- reading --------------------------------------------------------
+    def equations(self, region: str, mode: str = "rate") -> str:
+        """The Brian2 equations ``region`` compiles to at resolution ``mode`` (``"rate"`` or ``"spiking"``).
+
+        Examples
+        --------
+        >>> from dopasim import make_circuit
+        >>> print(make_circuit("critic").equations("vta", "rate"))  # doctest: +ELLIPSIS
+        <BLANKLINE>
+        drate/dt = (clip(drive, 0*Hz, max_rate) - rate) / tau : Hz
+        drive = 5.0*Hz + I_value_fast - I_value_slow + I_reward_drive : Hz
+        ...
+        """
+        from dopasim.circuits.compiler import region_equations
+
+        return region_equations(self, region, mode)
+
     def regions(self) -> list[str]:
         return list(self.graph.nodes)
 

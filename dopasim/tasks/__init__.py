@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gymnasium as gym
 
-from dopasim.params import unknown_name
+from dopasim.params import ConfigError, unknown_name
+from dopasim.tasks.base import ProgramTask, Session, SignalTask, Task, check_task
 from dopasim.tasks.bandit import Bandit, Reversal
 from dopasim.tasks.external import GymTask
 from dopasim.tasks.gridworld import Gridworld
@@ -46,3 +47,23 @@ def make(name: str, **params):
     if name not in TASKS:
         raise unknown_name("task", name, [*TASKS, f"{GYM_PREFIX}ENV_ID"])
     return TASKS[name](**params)
+
+
+def register_task(task: type, replace: bool = False) -> type:
+    """Make a task class of your own known by its ``name`` (``dopasim.run(NAME)``, sweeps, replays).
+
+    It must pass :func:`check_task`; a name already taken is refused unless ``replace``.
+    Returns the class, so it can decorate it.
+    """
+    problems = check_task(task)
+    if problems:
+        raise ConfigError(f"task {getattr(task, '__name__', task)!r} does not follow the task contract: "
+                          + "; ".join(problems))
+    if task.name in TASKS and not replace:
+        raise ConfigError(f"task {task.name!r} is already registered (replace=True replaces it)")
+    TASKS[task.name] = task
+    return task
+
+
+__all__ = ["GYM_PREFIX", "TASKS", "ProgramTask", "Session", "SignalTask", "Task", "check_task", "gym_id", "make",
+           "register_task"]

@@ -26,6 +26,7 @@ from typing import Callable
 import gymnasium as gym
 import numpy as np
 
+from dopasim.circuits.loop import DECISION_PARAMS
 from dopasim.params import ConfigError, Param
 
 #: the Brian2 time step of precomputed signals (s)
@@ -195,6 +196,8 @@ class ProgramTask(Task):
         """The trial table's behavioural columns from the simulation's log of every outcome (``events``)."""
         raise NotImplementedError
 
+    decision_params = DECISION_PARAMS
+
     def reference_learner(self, reference: dict) -> str:
         return reference["learner"]
 
@@ -244,6 +247,8 @@ def check_task(task) -> list[str]:
                 "(closed loop)"]
     for attr, kind in DECLARED.items():
         value = getattr(cls, attr, None)
+        if isinstance(value, property):
+            continue  # computed from the parameters: checked on an instance below
         if not isinstance(value, kind) or (kind is str and not value and attr != "learner"):
             problems.append(f"{cls.__name__}.{attr} must be a {'non-empty ' if kind is str else ''}{kind.__name__}"
                             f" (it is {value!r})")
@@ -280,6 +285,9 @@ def check_task(task) -> list[str]:
             return [f"{cls.__name__}() with its defaults raised {type(err).__name__}: {err}"]
         if not isinstance(getattr(made, "duration", None), float) or made.duration <= 0:
             problems.append(f"{cls.__name__}() must set self.duration, the length of one trial in seconds")
+        for attr, kind in DECLARED.items():
+            if isinstance(getattr(cls, attr, None), property) and not isinstance(getattr(made, attr), kind):
+                problems.append(f"{cls.__name__}().{attr} must be a {kind.__name__}")
         if not isinstance(getattr(made, "p", None), dict):
             problems.append(f"{cls.__name__}() must set self.p, its resolved parameters (dopasim.params.resolve)")
         if not isinstance(made.figures(), dict) or not all(callable(f) for f in made.figures().values()):
