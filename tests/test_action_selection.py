@@ -35,6 +35,7 @@ def present(graph, mode):
 
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
+@pytest.mark.slow
 def test_most_salient_channel_wins(mode):
     rates = healthy(mode)
     gpi_rest, gpi = rates("gpi")
@@ -47,6 +48,7 @@ def test_most_salient_channel_wins(mode):
 
 # rate mode: each lesion is a network to compile again (spiking lesions: tests/test_rest.py)
 @pytest.mark.parametrize("mode, lesions", [("rate", ("remove_region", "cut_projection"))])
+@pytest.mark.slow
 def test_removing_the_gpi_input_disinhibits_every_channel(mode, lesions):
     intact = make_circuit("selection")
     rest, _ = healthy(mode)("thalamus")

@@ -3,6 +3,7 @@
 import time
 
 import numpy as np
+import pytest
 
 from dopasim.circuits import make_circuit
 from dopasim.circuits.build import object_store
@@ -10,6 +11,7 @@ from dopasim.circuits.compiler import simulate
 from dopasim.circuits.lesions import cut_projection
 
 
+@pytest.mark.slow
 def test_a_lesioned_circuit_reuses_the_code_objects_its_healthy_twin_compiled(tmp_path, monkeypatch):
     monkeypatch.setenv("DOPASIM_BUILD_DIR", str(tmp_path))
     salience = np.full((200, 3), 0.5)
@@ -32,6 +34,7 @@ def test_a_lesioned_circuit_reuses_the_code_objects_its_healthy_twin_compiled(tm
     assert late_thalamus[1] > 2 * late_thalamus[0]
 
 
+@pytest.mark.slow
 def test_a_session_reports_where_its_time_went():
     started = time.perf_counter()
     rec = simulate(make_circuit("selection"), "rate", {"salience": np.full((200, 3), 0.5)}, 0.2, seed=1,

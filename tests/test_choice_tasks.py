@@ -15,6 +15,7 @@ def arm_weights(res, projection):
 
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
+@pytest.mark.slow
 def test_the_circuit_learns_to_choose_the_richer_arm(mode):
     # the better arm is channel 1, so a bias towards the first channel cannot pass
     res = run("bandit", mode=mode, trials=150, seed=2, params={"task.reward_probs": "0.2,0.8"}, progress=False)
@@ -30,6 +31,7 @@ def test_the_circuit_learns_to_choose_the_richer_arm(mode):
     assert res.trials["da_outcome"][omitted].mean() < -0.3
 
 
+@pytest.mark.slow
 def test_every_outcome_follows_the_pre_drawn_luck_and_the_chosen_arm():
     res = run("bandit", mode="rate", trials=60, seed=5, params={"task.reward_probs": "0.3,0.6,0.9"},
               progress=False)
@@ -43,6 +45,7 @@ def test_every_outcome_follows_the_pre_drawn_luck_and_the_chosen_arm():
     assert np.all((t["rt_ms"][chosen] > 0) & (t["rt_ms"][chosen] <= 500))
 
 
+@pytest.mark.slow
 def test_no_commitment_means_no_response_and_no_reward():
     res = run("bandit", mode="rate", trials=10, seed=1, params={"decision.threshold_hz": "500"}, progress=False)
     assert np.all(res.trials["choice"] == -1) and np.all(res.trials["reward"] == 0)
@@ -61,6 +64,7 @@ def test_the_circuit_is_shaped_to_the_task_and_checked_against_it():
         run("reversal", trials=300, params={"task.reversal_trial": "400"}, progress=False)
 
 
+@pytest.mark.slow
 def test_a_collapsing_bound_commits_even_when_the_fixed_bound_is_out_of_reach():
     res = run("bandit", mode="rate", trials=10, seed=1, progress=False,
               params={"decision.threshold_hz": "500", "decision.collapse": "1"})

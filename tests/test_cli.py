@@ -49,6 +49,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, tmp_path, caps
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_bad_input_from_a_real_process_has_no_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dopasim.cli", "run", "pavlovian", "--set", "task.nope=1",
                            "--out", str(tmp_path / "o")], capture_output=True, text=True)
@@ -77,6 +78,7 @@ def test_help_everywhere():
         assert stop.value.code == 0
 
 
+@pytest.mark.slow
 def test_run_writes_the_contracted_run_directory(tmp_path):
     out = tmp_path / "run"
     assert main(["run", "pavlovian", "--trials", "6", "--seed", "3", "--quiet", "--out", str(out),
@@ -102,6 +104,7 @@ def test_a_delay_in_rate_mode_is_refused_before_anything_runs(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.slow
 def test_a_run_killed_mid_way_leaves_nothing_that_looks_complete(how, tmp_path):
     out = tmp_path / "run"
     proc = subprocess.Popen([sys.executable, "-m", "dopasim.cli", "run", "pavlovian", "--trials", "2000", "--out",

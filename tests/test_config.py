@@ -39,6 +39,7 @@ def test_a_toml_config_holds_a_whole_run_and_the_command_line_wins(tmp_path, cap
 
 
 @pytest.mark.parametrize("task", ["pavlovian", "bandit"])
+@pytest.mark.slow
 def test_a_run_replays_from_its_run_json_byte_for_byte(task, tmp_path, capsys):
     first = tmp_path / "first"
     assert main(["run", task, "--trials", "4", "--seed", "3", "--quiet", "--out", str(first),

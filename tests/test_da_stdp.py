@@ -33,6 +33,7 @@ def weight_change(graph: CircuitGraph) -> float:
     return float(np.mean(w) - 1.0)
 
 
+@pytest.mark.slow
 def test_pre_before_post_then_dopamine_strengthens_post_before_pre_weakens_and_no_dopamine_no_change():
     potentiated = weight_change(pairing(first="pre"))  # measured +2.6 (weights start at 1)
     depressed = weight_change(pairing(first="post"))  # -0.99: down to the bound 0

@@ -24,6 +24,7 @@ def natural():
     return pavlovian(90, drug="true")
 
 
+@pytest.mark.slow
 def test_a_drug_cues_value_keeps_rising_where_a_natural_rewards_levels_off(natural):
     # Redish (2004): the drug's dopamine is never predicted away, so the value it teaches has no ceiling
     drug = pavlovian(90, "addiction", drug="true")
@@ -32,12 +33,14 @@ def test_a_drug_cues_value_keeps_rising_where_a_natural_rewards_levels_off(natur
     assert drug.trials["value_us"][-1] > 1.5 * natural.trials["value_us"][-1]
 
 
+@pytest.mark.slow
 def test_depression_lowers_the_dopamine_burst_to_reward(natural):
     depressed = pavlovian(10, "depression", drug="true")  # the same first ten trials as the healthy run
     assert natural.summary["da_us_early"] > 2.0
     assert depressed.summary["da_us_early"] < 0.7 * natural.summary["da_us_early"]
 
 
+@pytest.mark.slow
 def test_an_optogenetic_clamp_silences_the_dopamine_cells_in_its_window_of_every_trial():
     res = run("pavlovian", mode="rate", trials=3, seed=1, progress=False,
               lesions=[{"transform": "clamp", "region": "vta", "drive_hz": -500.0, "start_s": 0.1, "stop_s": 0.4,

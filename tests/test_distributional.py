@@ -25,6 +25,7 @@ def bimodal():
                params={"task.magnitudes": BIMODAL})
 
 
+@pytest.mark.slow
 def test_reversal_points_spread_over_the_rewards_and_rise_with_asymmetry(bimodal):
     s = bimodal.summary
     assert s["neurons_measured"] >= 16
@@ -33,6 +34,7 @@ def test_reversal_points_spread_over_the_rewards_and_rise_with_asymmetry(bimodal
     assert s["reversal_spread"] > 0.15
 
 
+@pytest.mark.slow
 def test_circuit_reversal_points_follow_expectile_td(bimodal):
     rows = bimodal.task.neurons(bimodal.trials)
     ok = np.isfinite(rows["reversal_point"])
@@ -45,6 +47,7 @@ def test_a_bimodal_reward_decodes_as_bimodal(bimodal):
     assert s["decoded_mean"] == pytest.approx(s["true_mean"], abs=0.2)
 
 
+@pytest.mark.slow
 def test_symmetric_dopamine_cells_learn_one_value_the_mean():
     res = run("variable_magnitude", mode="rate", trials=400, seed=1, progress=False,
               params={"task.magnitudes": BIMODAL, "circuit.vta.asymmetry_spread": "0"})
@@ -109,6 +112,7 @@ def test_quantile_td_settles_at_the_median_where_expectile_td_finds_the_mean():
     assert mean.values[0] == pytest.approx(2.0, abs=0.25)
 
 
+@pytest.mark.slow
 def test_spiking_dopamine_cells_code_a_bimodal_reward_as_bimodal(bimodal):
     # 20 DA cells per channel; the README gives the cohort (seeds 1-16) and what it took
     res = run("variable_magnitude", mode="spiking", trials=400, seed=1, progress=False,

@@ -8,6 +8,7 @@ MODES = ["rate", "spiking"]
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.slow
 def test_dopamine_burst_moves_from_reward_to_cue(trained, mode):
     s = trained(mode).summary
     # early: the burst is at the reward, not the CS
@@ -19,6 +20,7 @@ def test_dopamine_burst_moves_from_reward_to_cue(trained, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.slow
 def test_circuit_dopamine_tracks_the_reference_td_error_trial_by_trial(trained, mode):
     s = trained(mode).summary
     assert s["corr_da_td_cs"] >= 0.8
@@ -26,6 +28,7 @@ def test_circuit_dopamine_tracks_the_reference_td_error_trial_by_trial(trained, 
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.slow
 def test_omitted_expected_reward_gives_a_dip_below_baseline(trained, mode):
     tr = trained(mode).trials
     assert tr["omitted"][140] == 1
@@ -35,11 +38,13 @@ def test_omitted_expected_reward_gives_a_dip_below_baseline(trained, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.slow
 def test_value_is_learned_in_the_ventral_striatum(trained, mode):
     tr = trained(mode).trials
     assert tr["value_us"][-10:].mean() > tr["value_us"][:5].mean() + 5.0
 
 
+@pytest.mark.slow
 def test_tonic_dopamine_sits_at_its_baseline_in_both_modes(trained):
     for mode in MODES:
         assert np.mean(trained(mode).trials["da_baseline"]) == pytest.approx(5.0, abs=0.3)

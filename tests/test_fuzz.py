@@ -10,14 +10,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dopasim.circuits.compiler import MODES
 from dopasim.circuits.diseases import DISEASES
+from dopasim.circuits.graph import declared_params
 from dopasim.circuits.presets import PRESETS, make_circuit
 from dopasim.circuits.regions import REGIONS
-from dopasim.circuits.graph import declared_params
 from dopasim.cli import main
 from dopasim.tasks import TASKS
 
@@ -103,6 +104,7 @@ MALFORMED = st.one_of(
 @settings(max_examples=int(os.environ.get("DOPASIM_FUZZ_EXAMPLES", 500)), deadline=None,
           derandomize=not os.environ.get("DOPASIM_FUZZ_RANDOM"), suppress_health_check=[HealthCheck.too_slow])
 @given(argv=MALFORMED)
+@pytest.mark.slow
 def test_malformed_input_exits_2_with_one_line_no_traceback_and_writes_nothing(argv):
     with tempfile.TemporaryDirectory() as tmp:
         err = io.StringIO()
@@ -182,6 +184,7 @@ def malformed_run_json(draw) -> str:
 @settings(max_examples=int(os.environ.get("DOPASIM_FUZZ_EXAMPLES", 500)) // 2, deadline=None,
           derandomize=not os.environ.get("DOPASIM_FUZZ_RANDOM"), suppress_health_check=[HealthCheck.too_slow])
 @given(content=st.one_of(MALFORMED_CONFIGS.map(lambda t: ("toml", t)), malformed_run_json().map(lambda t: ("json", t))))
+@pytest.mark.slow
 def test_a_malformed_config_file_exits_2_with_one_line_no_traceback_and_writes_nothing(content):
     suffix, body = content
     with tempfile.TemporaryDirectory() as tmp:

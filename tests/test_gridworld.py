@@ -62,6 +62,7 @@ def test_an_external_gymnasium_world_is_wrapped_with_its_own_table():
         assert resting_drive(graph, dopamine) == pytest.approx(5.0)
 
 
+@pytest.mark.slow
 def test_on_the_lake_every_step_follows_the_worlds_table_and_episodes_follow_each_other():
     res = run("gym:FrozenLake-v1", mode="rate", trials=5, seed=3, params={"task.is_slippery": "false"},
               progress=False)
@@ -90,6 +91,7 @@ def room():
     return run("gridworld", mode="rate", trials=40, seed=2, params={"task.layout": ROOM}, progress=False)
 
 
+@pytest.mark.slow
 def test_the_circuit_learns_the_shortest_way_through_a_room_from_its_own_dopamine(room):
     s = room.summary
     assert s["optimal_steps"] == 3
@@ -121,6 +123,7 @@ def replayed_room():
                progress=False)
 
 
+@pytest.mark.slow
 def test_after_each_episode_its_last_moves_are_replayed_with_the_remembered_outcomes(replayed_room):
     t, events = replayed_room.trials, replayed_room.recording.events
     assert "replayed" not in t and len(t["trial"]) == ((events["replayed"] == 0) & (events["stimulus"] >= 0)).sum()
@@ -163,6 +166,7 @@ def _episodes_to_criterion(learner: str, replay_steps: int, seeds=range(20), n=1
     return float(np.mean(counts))
 
 
+@pytest.mark.slow
 def test_reference_learners_reach_the_criterion_sooner_with_replay():
     # the circuit's replay (the episode's last 6 moves, once) in the abstract actor-critic, and Dyna-Q's
     # 10 replays of remembered moves after every real one, against Q-learning: 20 seeds of the default maze

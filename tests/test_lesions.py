@@ -176,6 +176,7 @@ def go_nogo_weight_changes(release_by_pair: dict[str, dict]) -> dict[str, float]
     return out
 
 
+@pytest.mark.slow
 def test_dopamine_loss_spares_d2_learning_and_a_drug_that_raises_tonic_dopamine_masks_it():
     # Frank (2005): with little dopamine left, the high-affinity D2 receptors still register what is released,
     # the D1 receptors a fraction; with the level raised by L-DOPA, the D2 receptors are full and register little

@@ -25,23 +25,27 @@ def episodes(table, first, last):
     return within_episode(table, rows, 10)
 
 
+@pytest.mark.slow
 def test_after_training_the_circuit_finds_each_new_better_arm_within_the_episode(session):
     trained = episodes(session, 25, 44)
     assert trained["p_best_late"] > 0.75  # 0.85 measured (an episode's first trial: 0.55)
     assert trained["win_stay"] > 0.9  # 1.00
 
 
+@pytest.mark.slow
 def test_it_learned_to_do_so_across_episodes(session):
     early, trained = episodes(session, 0, 19), episodes(session, 25, 44)
     assert trained["p_best_late"] > early["p_best_late"] + 0.1  # 0.85 against 0.67
 
 
+@pytest.mark.slow
 def test_silencing_the_memory_leaves_the_trained_synapses_without_what_they_read(session):
     silenced = episodes(session, 46, 59)
     assert silenced["p_best_late"] < 0.65  # 0.43
     assert silenced["win_stay"] < 0.85  # 0.71
 
 
+@pytest.mark.slow
 def test_the_arms_are_redrawn_each_episode_in_a_random_order():
     from dopasim.tasks import make
 

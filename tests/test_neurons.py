@@ -8,6 +8,7 @@ from dopasim.circuits.compiler import simulate
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
 @pytest.mark.parametrize("tau_ms", [20.0, 10.0])
+@pytest.mark.slow
 def test_population_rate_equals_its_drive_in_both_modes(mode, tau_ms):
     g = CircuitGraph("fi")
     drives = {"low": 5.0, "mid": 15.0, "high": 30.0}
@@ -20,6 +21,7 @@ def test_population_rate_equals_its_drive_in_both_modes(mode, tau_ms):
         assert rate[50:].mean() == pytest.approx(drive, abs=1.0 if tau_ms == 20.0 else 1.5)
 
 
+@pytest.mark.slow
 def test_compiled_circuit_is_plain_brian2_on_the_runtime_device():
     # the graph layer only builds Brian2 objects: the same network runs without the standalone device
     import brian2 as b2
@@ -39,6 +41,7 @@ def test_compiled_circuit_is_plain_brian2_on_the_runtime_device():
     assert vta[(t > 0.1) & (t < 0.3)].max() > 10.0  # an unpredicted reward bursts
 
 
+@pytest.mark.slow
 def test_drive_noise_makes_cells_fluctuate_around_the_same_mean():
     import numpy as np
 
@@ -55,6 +58,7 @@ def test_drive_noise_makes_cells_fluctuate_around_the_same_mean():
     assert not np.allclose(rec.rates["noisy"][1][0], rec.rates["noisy"][1][1])  # independent per cell
 
 
+@pytest.mark.slow
 def test_drive_noise_keeps_the_spiking_mean_rate():
     g = CircuitGraph("noisy")
     g.add_region("noisy", "vta", size=200, baseline_hz=20.0, noise_hz=5.0)

@@ -24,6 +24,7 @@ def nwb_run(tmp_path, mode: str, *extra: str):
         return out, list(csv.DictReader(f))
 
 
+@pytest.mark.slow
 def test_a_spiking_run_reads_back_spike_for_spike(tmp_path):
     out, rows = nwb_run(tmp_path, "spiking")
     run = json.loads((out / "run.json").read_text())
@@ -42,6 +43,7 @@ def test_a_spiking_run_reads_back_spike_for_spike(tmp_path):
         assert json.loads(nwb.notes)["seed"] == 2
 
 
+@pytest.mark.slow
 def test_a_rate_run_keeps_its_rates_and_its_lesions(tmp_path):
     out, rows = nwb_run(tmp_path, "rate", "--lesion", "vta=0.25")
     with pynwb.NWBHDF5IO(str(out / "run.nwb"), "r") as io:

@@ -37,6 +37,7 @@ def session(sessions):
     return sessions(1.0)
 
 
+@pytest.mark.slow
 def test_habit_repeats_a_rewarded_first_choice_whatever_the_transition(sessions):
     s = sessions(0.0).summary
     assert s["no_response_rate"] < 0.05
@@ -44,6 +45,7 @@ def test_habit_repeats_a_rewarded_first_choice_whatever_the_transition(sessions)
     assert abs(s["mb_index"]) < 0.05  # measured -0.01, 0.00
 
 
+@pytest.mark.slow
 def test_goal_directed_control_credits_the_state_reached(sessions):
     s = sessions(1.0).summary
     assert s["no_response_rate"] < 0.05
@@ -64,6 +66,7 @@ def spiking_session(weight: float, episodes: int) -> dict:
                params={"circuit.pfc.model_based_weight": str(weight)}).summary
 
 
+@pytest.mark.slow
 def test_a_spiking_habit_also_repeats_a_rewarded_first_choice():
     # spiking mode shapes the circuit for it: 80 cells per action channel and a faster actor (two_step's
     # SPIKING_SHAPE); with 20 cells the first choice hardly followed the learned preference (mf_index 0.00-0.05)
@@ -77,6 +80,7 @@ def test_a_spiking_habit_also_repeats_a_rewarded_first_choice():
     assert s["mb_index"] < s["mf_index"]  # measured -0.01 (250: 0.05; 400 episodes, seeds 1-4: -0.02 to 0.04)
 
 
+@pytest.mark.slow
 def test_spiking_goal_directed_control_credits_the_state_reached():
     # a shorter session (200 episodes, 2.5 min): one session's stay indices scatter by about 0.09 (the hybrid
     # reference over 40 seeds, README), so the fit to every choice carries the claim. Seed 2 shows how far a

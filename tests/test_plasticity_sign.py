@@ -14,6 +14,7 @@ def element_weights(res):
 
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
+@pytest.mark.slow
 def test_positive_rpe_strengthens_the_active_corticostriatal_synapses(mode):
     res = run("pavlovian", mode=mode, trials=8, seed=4, progress=False)
     w = element_weights(res)
@@ -24,6 +25,7 @@ def test_positive_rpe_strengthens_the_active_corticostriatal_synapses(mode):
 
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
+@pytest.mark.slow
 def test_negative_rpe_weakens_them(mode):
     # start with a strong prediction and never reward: the dips at the expected US depress
     res = run("pavlovian", mode=mode, trials=8, seed=4, progress=False,
@@ -34,6 +36,7 @@ def test_negative_rpe_weakens_them(mode):
     assert abs(w[10:].mean() - 20) < 0.15
 
 
+@pytest.mark.slow
 def test_weights_stay_within_their_bounds():
     res = run("pavlovian", mode="rate", trials=5, seed=2, progress=False,
               params={"circuit.corticostriatal.w_max": "1.0", "circuit.corticostriatal.learning_rate": "5"})
@@ -67,12 +70,14 @@ def cs_weights(rec, projection):
     return w[i < 10].mean()  # elements 0-9 carry the CS
 
 
+@pytest.mark.slow
 def test_bursts_potentiate_d1_and_depress_d2_synapses():
     rec = with_go_and_nogo({})  # unpredicted rewards: bursts
     assert cs_weights(rec, "cortex_d1") > 5.0 + 0.1
     assert cs_weights(rec, "cortex_d2") < 5.0 - 0.1
 
 
+@pytest.mark.slow
 def test_dips_depress_d1_and_potentiate_d2_synapses():
     # a strong prediction, never rewarded: dips at the expected US
     rec = with_go_and_nogo({"task.reward_prob": "0", "circuit.corticostriatal.weight": "20",

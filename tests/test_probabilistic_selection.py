@@ -19,6 +19,7 @@ def session():
     return run("probabilistic_selection", mode="rate", seed=1, progress=False)
 
 
+@pytest.mark.slow
 def test_training_ends_at_a_block_that_meets_the_criterion_and_the_test_follows(session):
     t, task = session.trials, session.task
     train = t["phase"] == "train"
@@ -56,6 +57,7 @@ def test_only_the_stimuli_on_offer_are_chosen_and_the_test_gives_no_feedback(ses
     assert during_test < 0.02
 
 
+@pytest.mark.slow
 def test_incorrect_feedback_dips_the_dopamine_cells_as_a_reward_bursts_them():
     # Frank et al. (2004) told every choice "Correct!" or "Incorrect": task.punishment gives the second
     res = run("probabilistic_selection", mode="rate", trials=30, seed=2, params={"task.punishment": "1"},

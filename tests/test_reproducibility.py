@@ -17,6 +17,7 @@ def outputs(tmp_path, name, mode, seed) -> tuple[bytes, bytes]:
 
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
+@pytest.mark.slow
 def test_same_seed_gives_identical_trials_csv_and_summary_json(tmp_path, mode):
     first = outputs(tmp_path, "a", mode, 11)
     assert outputs(tmp_path, "b", mode, 11) == first
@@ -33,6 +34,7 @@ print(b2.euler(eqs))
 """
 
 
+@pytest.mark.slow
 def test_a_noisy_cells_update_draws_its_noises_in_the_same_order_in_every_process():
     # Brian2 draws a group's white noises (membrane xi, drive xi_noise) in the order of a set of strings,
     # which Python's string hashing changes from process to process: one seed gave one of two sessions

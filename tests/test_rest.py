@@ -18,6 +18,7 @@ def test_a_beta_rhythm_gives_a_clear_peak_and_noise_gives_none():
     assert rhythm["fraction"] > 5 * flat["fraction"]
 
 
+@pytest.mark.slow
 def test_rest_holds_every_input_quiet_and_measures_the_stn_and_gpe_spectrum(tmp_path):
     # the selection circuit (no dopamine cells): the same compiled code as the action-selection tests
     res = run("rest", circuit="selection", mode="rate", trials=2, seed=1, progress=False)
@@ -30,6 +31,7 @@ def test_rest_holds_every_input_quiet_and_measures_the_stn_and_gpe_spectrum(tmp_
     assert (tmp_path / "run" / "figures" / "spectrum.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_dopamine_loss_brings_out_a_beta_rhythm_in_the_stn_and_gpe_at_rest():
     # spiking mode: the STN <-> GPe loop has conduction delays; losing 80% of the SNc doubles its coupling
     def spectrum(lesions):

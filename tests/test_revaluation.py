@@ -32,18 +32,21 @@ def reference_scores(learner: str, seeds=range(20)) -> dict[str, float]:
     return {c: float(np.mean([s[c] for s in scores])) for c in task.conditions}
 
 
+@pytest.mark.slow
 def test_reference_sr_replans_after_reward_but_not_transition_revaluation():
     s = reference_scores("successor")
     assert s["reward"] > 0.4  # measured 0.58 (20 seeds)
     assert s["transition"] - s["control"] < 0.1  # measured 0.07 against 0.05
 
 
+@pytest.mark.slow
 def test_reference_model_based_replans_after_both():
     s = reference_scores("model_based")
     assert min(s["reward"], s["transition"]) > 0.5  # measured 0.78, 0.83
     assert abs(s["control"]) < 0.1  # measured -0.02
 
 
+@pytest.mark.slow
 def test_reference_model_free_replans_after_neither():
     s = reference_scores("q_learning")
     assert max(s["reward"], s["transition"]) - s["control"] < 0.1  # measured 0.06, 0.07 against 0.03
@@ -64,6 +67,7 @@ def circuits():
     return get
 
 
+@pytest.mark.slow
 def test_hippocampal_sr_replans_after_a_reward_revaluation_only(circuits):
     s = circuits("successor")
     assert s["learned_reward"] >= 0.8 and s["learned_transition"] >= 0.8
@@ -71,6 +75,7 @@ def test_hippocampal_sr_replans_after_a_reward_revaluation_only(circuits):
     assert s["revaluation_score_transition"] <= 0.2  # measured -0.1 (seed 2: 0.0)
 
 
+@pytest.mark.slow
 def test_pfc_model_replans_after_both_revaluations(circuits):
     s = circuits("model_based")
     assert s["learned_reward"] >= 0.8 and s["learned_transition"] >= 0.8

@@ -41,6 +41,7 @@ def pavlovian_study(tmp_path_factory):
     return base, first, again
 
 
+@pytest.mark.slow
 def test_study_table_opens_in_pandas_as_one_tidy_table_with_every_subject(pavlovian_study):
     import pandas as pd
 

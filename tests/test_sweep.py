@@ -45,6 +45,7 @@ def _kill_a_worker_once_a_run_is_complete(runs_dir: Path, killed: list):
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_a_sweep_survives_a_killed_worker_runs_the_grid_once_and_a_rerun_skips_what_is_complete(tmp_path,
                                                                                                capsys):
     spec = tmp_path / "demo.toml"
@@ -109,6 +110,7 @@ def test_a_stopped_sweep_leaves_no_worker_running_on(tmp_path, stop):
                 os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow
 def test_a_sweep_runs_on_a_dask_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     spec = {"task": "pavlovian", "trials": 4, "seeds": [1], "grid": {"lesion.vta": [0.0, 0.5]}}

@@ -24,12 +24,14 @@ def play(model_based_weight: float, seed: int = 1) -> dict:
     return stay_probabilities(first, second, rewards)
 
 
+@pytest.mark.slow
 def test_model_free_control_repeats_a_rewarded_choice_whatever_the_transition():
     s = play(model_based_weight=0.0)
     assert s["mf_index"] > 0.15
     assert abs(s["mb_index"]) < 0.06
 
 
+@pytest.mark.slow
 def test_model_based_control_credits_the_state_reached():
     s = play(model_based_weight=1.0)
     assert s["mb_index"] > 0.1
@@ -39,6 +41,7 @@ def test_model_based_control_credits_the_state_reached():
     assert s["stay_rare_rewarded"] < s["stay_common_rewarded"]
 
 
+@pytest.mark.slow
 def test_the_hybrid_fit_recovers_the_weight_a_learner_chose_by():
     # Daw's hybrid at beta 5, alpha 0.3 (the task's reference), 1000 episodes; its second-stage choices too
     def fitted(weight):

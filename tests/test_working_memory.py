@@ -30,6 +30,7 @@ def delay_rates(graph, mode):
 
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
+@pytest.mark.slow
 def test_the_last_cued_item_is_held_through_the_delay(mode):
     held = delay_rates(make_circuit("working_memory"), mode)
     first, second = held
@@ -38,6 +39,7 @@ def test_the_last_cued_item_is_held_through_the_delay(mode):
 
 
 @pytest.mark.parametrize("mode", ["rate", "spiking"])
+@pytest.mark.slow
 def test_without_recurrent_excitation_nothing_outlasts_the_cue(mode):
     held = delay_rates(cut_projection(make_circuit("working_memory"), "memory_recurrent"), mode)
     assert held.max() < 2
@@ -51,6 +53,7 @@ def test_plastic_synapses_do_not_also_depress():
         g.validate()
 
 
+@pytest.mark.slow
 def test_without_the_cue_s_feed_forward_inhibition_a_new_item_adds_to_the_old():
     held = delay_rates(cut_projection(make_circuit("working_memory"), "cue_reset"), "rate")
     assert held[1, 0] > 15 and held[1, 1] > 15  # both items held: the memory is no longer replaced
@@ -66,12 +69,14 @@ def memory_guided_two_step(lesions=()) -> dict:
                lesions=list(lesions)).summary
 
 
+@pytest.mark.slow
 def test_a_brief_cue_held_in_working_memory_still_guides_the_planner():
     summary = memory_guided_two_step()
     # second stage: the action more likely to be rewarded in the state the circuit was shown (0.86 measured)
     assert summary["second_stage_best_choice"] > 0.7
 
 
+@pytest.mark.slow
 def test_without_recurrent_excitation_the_planner_forgets_the_state_before_the_go():
     summary = memory_guided_two_step([{"transform": "cut_projection", "projection": "memory_recurrent"}])
     assert summary["second_stage_best_choice"] < 0.65  # chance is 0.5 (0.58 measured; seeds 2, 3: 0.42, 0.48)

@@ -604,7 +604,7 @@ def make_circuit(name: str, **kwargs) -> CircuitGraph:
 
     Examples
     --------
-    >>> g = make_circuit("actor_critic", stimuli=1, actions=3)
+    >>> g = make_circuit("actor_critic", stimuli=3, actions=3)
     >>> g.channels("thalamus")
     3
     """

@@ -40,6 +40,9 @@ class SynapseCode:
     ``update`` is run every plasticity step and must keep ``w`` in
     ``[0, w_max]``; ``drive_gain`` multiplies the synapse's drive (e.g.
     ``" * gain"``); ``initialise(synapses)`` runs once the synapses exist.
+    The synapse may read its target's ``dopamine_post`` (Hz) and, in rate
+    mode, both ends' ``rate``. The weights start at ``weight * (1 +-
+    w_init_spread)`` within ``[0, w_max]``: a rule declares both parameters.
     """
 
     model: str

@@ -85,6 +85,9 @@ def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict,
             on_pre = "\n".join(c for c in (on_pre, code.on_pre) if c)
             on_post = code.on_post
             ns.update(code.namespace)
+            # the initial weights' spread and bound, from the rule's declared w_init_spread and w_max
+            ns.setdefault("w_max", p["w_max"])
+            ns.setdefault("spread", p["w_init_spread"])
             kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
         syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
                           on_post=on_post or None, namespace=ns, name=name, **kwargs)

@@ -19,6 +19,8 @@ from typing import Callable
 
 from dopasim.params import Param
 
+#: the kinds of the built-in region types (figures colour regions by kind; a region type of one's own may
+#: bring a kind of its own)
 KINDS = ("input", "cortex", "striatum", "dopamine", "pallidum", "thalamus", "hippocampus")
 
 
@@ -120,8 +122,9 @@ def register_region(region: RegionType, replace: bool = False) -> RegionType:
 
     if not isinstance(region, RegionType):
         raise ConfigError(f"register_region takes a RegionType, not {type(region).__name__}")
-    if region.kind not in KINDS:
-        raise ConfigError(f"region type {region.name!r}: kind {region.kind!r} is not one of {', '.join(KINDS)}")
+    if not isinstance(region.kind, str) or not region.kind:
+        raise ConfigError(f"region type {region.name!r}: kind {region.kind!r} must be a word (the built-in ones: "
+                          f"{', '.join(KINDS)}; 'dopamine' may send dopamine projections, 'input' reads a signal)")
     if region.name in REGIONS and not replace:
         raise ConfigError(f"region type {region.name!r} is already registered (replace=True replaces it)")
     REGIONS[region.name] = region
