@@ -8,7 +8,7 @@ from dopasim.circuits import make_circuit
 from dopasim.circuits.dopamine import control_gain
 from dopasim.circuits.regions.pfc import pfc_outcome
 from dopasim.circuits.diseases import apply_disease
-from dopasim.circuits.presets import GOAL_VALUE_GAIN, REWARD_WORTH
+from dopasim.circuits.presets.planning import GOAL_VALUE_GAIN, REWARD_WORTH
 from dopasim.experiment import run
 from dopasim.params import ConfigError
 

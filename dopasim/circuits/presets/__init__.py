@@ -1,0 +1,79 @@
+"""Named circuits, made only from regions and projections.
+
+Each preset is a function that builds a :class:`CircuitGraph` from regions and projections
+only, the paper's weights as named constants: ``conditioning`` (``critic``, ``distributional``),
+``basal_ganglia`` (``selection``, ``actor_critic``), ``planning`` (``model_based``, ``successor``),
+``memory`` (``working_memory``, ``meta_rl``).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from dopasim.circuits.graph import CircuitGraph
+from dopasim.circuits.presets.basal_ganglia import actor_critic, selection
+from dopasim.circuits.presets.conditioning import critic, distributional
+from dopasim.circuits.presets.memory import meta_rl, working_memory
+from dopasim.circuits.presets.planning import model_based, successor
+from dopasim.params import ConfigError, unknown_name
+
+
+PRESETS = {
+    "actor_critic": (actor_critic, "basal ganglia actor-critic: cue -> D1/D2 actor learning from SNc, "
+                     "ventral striatum critic, VTA RPE (default for choice tasks)"),
+    "model_based": (model_based, "actor-critic plus a PFC that plans with a learned transition model, its "
+                    "model-based values arbitrated with the model-free actor's (Daw et al. 2005, 2011)"),
+    "successor": (successor, "actor-critic plus a hippocampal successor representation, its SR values "
+                  "arbitrated with the model-free actor's (Stachenfeld et al. 2017; Russek et al. 2017)"),
+    "critic": (critic, "Pavlovian critic: cortex (serial compound) -> ventral striatum value -> VTA RPE"),
+    "distributional": (distributional, "critic with value channels, each trained by DA cells of its own "
+                       "asymmetry: expectiles of the reward distribution (Dabney et al. 2020)"),
+    "selection": (selection, "action selection: D1/D2 striatum, GPe, STN, GPi, thalamus "
+                  "(Gurney, Prescott & Redgrave 2001)"),
+    "meta_rl": (meta_rl, "actor-critic plus a prefrontal memory of the last action and outcome, read by "
+                "slow-learning D1/D2 synapses: learning to learn a bandit (Wang et al. 2018)"),
+    "working_memory": (working_memory, "prefrontal item pools with depressing recurrent excitation: "
+                       "persistent activity holds the last cued item (Compte et al. 2000)"),
+}
+
+
+def make_circuit(name: str, **kwargs) -> CircuitGraph:
+    """The circuit preset ``name``, built with the keyword arguments that preset takes.
+
+    Parameters
+    ----------
+    name : str
+        a preset of :data:`PRESETS` (``dopasim list`` shows them).
+    **kwargs
+        the preset's own arguments (e.g. ``stimuli``, ``actions`` of ``actor_critic``); one it does not
+        take is refused, naming those it does.
+
+    Returns
+    -------
+    CircuitGraph
+        a new graph, free to change (``graph.set``, lesions, ``add_region``).
+
+    Examples
+    --------
+    >>> g = make_circuit("actor_critic", stimuli=3, actions=3)
+    >>> g.channels("thalamus")
+    3
+    """
+    if name not in PRESETS:
+        raise unknown_name("circuit preset", name, PRESETS)
+    build = PRESETS[name][0]
+    accepted = inspect.signature(build).parameters
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        raise ConfigError(f"circuit preset {name!r} takes no {', '.join(unknown)}; it takes: "
+                          f"{', '.join(accepted) or 'no arguments'}")
+    return build(**kwargs)
+
+
+def shaped_circuit(name: str, shape: dict) -> CircuitGraph:
+    """The preset ``name`` shaped to a task: of the task's ``shape`` (stimuli, actions, topology ...), the
+    preset gets what it takes; a preset with no such argument keeps its own shape (the task then checks it)."""
+    if name not in PRESETS:
+        raise unknown_name("circuit preset", name, PRESETS)
+    accepted = inspect.signature(PRESETS[name][0]).parameters
+    return make_circuit(name, **{k: v for k, v in shape.items() if k in accepted})
