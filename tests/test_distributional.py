@@ -41,6 +41,7 @@ def test_circuit_reversal_points_follow_expectile_td(bimodal):
     assert np.corrcoef(rows["reversal_point"][ok], rows["ref_reversal_point"][ok])[0, 1] > 0.9
 
 
+@pytest.mark.slow
 def test_a_bimodal_reward_decodes_as_bimodal(bimodal):
     s = bimodal.summary
     assert s["decoded_modes"] == 2

@@ -101,6 +101,7 @@ def test_the_circuit_learns_the_shortest_way_through_a_room_from_its_own_dopamin
     assert np.mean(room.task.episodes(room.trials)["steps"][:5]) >= 1.5 * s["steps_to_goal_last10"]
 
 
+@pytest.mark.slow
 def test_dopamine_signals_the_td_error_of_each_move(room):
     t = room.trials
     assert room.summary["corr_da_td_outcome"] > 0.6
@@ -140,6 +141,7 @@ def test_after_each_episode_its_last_moves_are_replayed_with_the_remembered_outc
     assert not np.any(replays & (events["episode"] == last))
 
 
+@pytest.mark.slow
 def test_replay_reaches_the_criterion_in_fewer_episodes_and_fewer_real_steps(room, replayed_room):
     without, replayed = room.summary, replayed_room.summary
     assert replayed["episodes_to_criterion"] < without["episodes_to_criterion"]

@@ -30,9 +30,12 @@ def test_reward_probability_and_omission_probes():
 
 
 def test_reference_sees_the_same_trials():
+    from dopasim import make_circuit
+    from dopasim.tasks import Session
+
     task = make("pavlovian", reward_prob=0.5)
     trials = task.trials(50, np.random.default_rng(2))
-    ref = task.reference(trials, step_ms=100, alpha=0.1, lam=0.8, gamma=1.0)
+    ref = task.reference(trials, Session(50, 2, make_circuit("critic"), trials), alpha=0.1, lam=0.8, gamma=1.0)
     assert ref["td_us"][0] == trials["reward"][0]  # nothing predicted yet
     rewarded, unrewarded = trials["reward"][10:] > 0, trials["reward"][10:] == 0
     assert ref["td_us"][10:][rewarded].min() > 0 > ref["td_us"][10:][unrewarded].max()

@@ -53,6 +53,7 @@ def test_goal_directed_control_credits_the_state_reached(sessions):
     assert abs(s["mf_index"]) < 0.05  # measured -0.01 (seed 1: -0.03)
 
 
+@pytest.mark.slow
 def test_the_choices_imply_the_arbitration_weight(sessions):
     # Daw's hybrid learner fitted to every choice of the session (dopasim.analysis.hybrid_fit), which on its
     # own learner's choices recovers the weight it chose by (tests/test_two_step.py)
@@ -102,6 +103,7 @@ def outcome_weights(session, projection: str) -> tuple[np.ndarray, np.ndarray, n
     return i, pfc_cell // per_channel, outcome, w
 
 
+@pytest.mark.slow
 def test_the_pfc_learns_where_each_first_stage_action_commonly_leads(session):
     table = session.trials
     first = (table["step"] == 1) & (table["choice"] >= 0)
@@ -124,6 +126,7 @@ def test_the_pfc_learns_where_each_first_stage_action_commonly_leads(session):
     assert late[(cue == 0) & ((outcome == 0) | (outcome == 3))].max() < 0.05
 
 
+@pytest.mark.slow
 def test_second_stage_predictions_are_the_reward_probabilities(session):
     table = session.trials
     cue, action, outcome, w = outcome_weights(session, "transition_model")
@@ -136,6 +139,7 @@ def test_second_stage_predictions_are_the_reward_probabilities(session):
             assert abs(predicted - table["reward"][taken][-15:].mean()) < 0.35
 
 
+@pytest.mark.slow
 def test_goal_directed_values_are_the_critics_scaled_and_the_reward_keeps_its_worth(session):
     _, _, outcome, w = outcome_weights(session, "prospective_value")
     ci, _, cw = session.recording.final_weights["corticostriatal"]

@@ -43,6 +43,7 @@ def test_training_ends_at_a_block_that_meets_the_criterion_and_the_test_follows(
     assert session.recording.duration == pytest.approx(len(t["trial"]) * task.duration)
 
 
+@pytest.mark.slow
 def test_only_the_stimuli_on_offer_are_chosen_and_the_test_gives_no_feedback(session):
     t = session.trials
     answered = t["choice"] >= 0
@@ -71,6 +72,7 @@ def test_incorrect_feedback_dips_the_dopamine_cells_as_a_reward_bursts_them():
     assert burst > 0.5 and dip < -0.5 and abs(dip) > 0.5 * burst
 
 
+@pytest.mark.slow
 def test_a_healthy_circuit_learns_from_rewards_and_from_omissions(session):
     d1, d2 = stimulus_weights(session, "cue_d1"), stimulus_weights(session, "cue_d2")
     # Go for A (80% rewarded) above B's (20%), NoGo for B above A's: bursts and dips both taught

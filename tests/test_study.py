@@ -59,6 +59,7 @@ def test_study_table_opens_in_pandas_as_one_tidy_table_with_every_subject(pavlov
     assert len(list((base / "first" / "subjects").iterdir())) == 6
 
 
+@pytest.mark.slow
 def test_a_rerun_reproduces_each_subject_whatever_the_other_groups(pavlovian_study):
     # one seed fixes a whole run: the same seed gives a byte-identical trials.csv, another seed other trials
     base, first, again = pavlovian_study
