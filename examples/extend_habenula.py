@@ -208,8 +208,9 @@ def with_habenula(graph: dopasim.CircuitGraph) -> dopasim.CircuitGraph:
     graph.add_projection("vta_to_habenula", "vta", "lateral_habenula", "dopamine", weight=1.0)
     # habenula -> VTA, through the RMTg's GABA cells; the DA cells' drive makes up for its tonic part
     graph.add_projection("habenula_to_vta", "lateral_habenula", "vta", "inhibitory", weight=1.0, tau_ms=50.0)
-    tonic = graph.region("lateral_habenula")["params"]["baseline_hz"] * graph.projection("habenula_to_vta")["params"]["weight"]
-    graph.set("vta.baseline_hz", graph.region("vta")["params"]["baseline_hz"] + tonic)
+    habenula_tonic = graph.region("lateral_habenula")["params"]["baseline_hz"]
+    inhibition = habenula_tonic * graph.projection("habenula_to_vta")["params"]["weight"]
+    graph.set("vta.baseline_hz", graph.region("vta")["params"]["baseline_hz"] + inhibition)
     return graph
 
 

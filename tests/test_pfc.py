@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from dopasim.circuits import make_circuit
-from dopasim.circuits.dopamine import control_gain
+from dopasim.circuits.populations import control_gain
 from dopasim.circuits.regions.pfc import pfc_outcome
 from dopasim.circuits.diseases import apply_disease
 from dopasim.circuits.presets.planning import GOAL_VALUE_GAIN, REWARD_WORTH

@@ -26,7 +26,7 @@ def reference_scores(learner: str, seeds=range(20)) -> dict[str, float]:
         table = {"state": draws["start"], "step": np.ones(n, int), "episode": np.arange(n),
                  "episode_steps": np.ones(n), "block": draws["block"],
                  "phase": np.array([PHASES[p] for p in draws["phase"]])}
-        table.update(task.reference(draws, table, rng, learner, **params))
+        table.update(task.play_reference(draws, table, rng, learner, **params))
         table["choice"] = table["ref_first_choice"]
         scores.append({c: task.headline_scores(table, "ref_")[f"ref_revaluation_score_{c}"] for c in task.conditions})
     return {c: float(np.mean([s[c] for s in scores])) for c in task.conditions}

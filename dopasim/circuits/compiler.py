@@ -53,8 +53,9 @@ def region_equations(graph: CircuitGraph, region: str, mode: str) -> str:
     if spec.is_input:
         if mode == "rate" and spec.rate_mode_params:
             params = spec.rate_mode_params(params)
-        return (f"rate : Hz  # set every step: rate = "
-                f"{spec.input_rate(params, lambda index=None: spec.signal if index is None else f'{spec.signal}[{index}]')}\n")
+        def signal(index=None):
+            return spec.signal if index is None else f"{spec.signal}[{index}]"
+        return f"rate : Hz  # set every step: rate = {spec.input_rate(params, signal)}\n"
     return population_equations(graph, region, mode)[0]
 
 

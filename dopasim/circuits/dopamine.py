@@ -90,20 +90,6 @@ def dopamine_scaling(graph: CircuitGraph, target: str, attrs: dict) -> float:
     return max(0.0, 1 + kappa * max(0.0, 1 - level / normal))
 
 
-def control_gain(graph: CircuitGraph, attrs: dict) -> float:
-    """A projection's share in the arbitration between goal-directed and habitual control.
-
-    ``model_based_weight`` (of the circuit's PFC or hippocampus) for a ``control="goal_directed"``
-    projection, 1 minus it for a ``"habitual"`` one, 1 for the rest (Daw, Niv &
-    Dayan 2005: the controllers' values mixed by a weight, as in Daw et al. 2011).
-    """
-    control = attrs["params"]["control"]
-    if control == "none":
-        return 1.0
-    weight = graph.region(graph.control_region())["params"]["model_based_weight"]
-    return weight if control == "goal_directed" else 1.0 - weight
-
-
 def dopamine_terms(graph: CircuitGraph, target: str) -> dict:
     """The sign of dopamine's action at ``target`` (D1 +1, D2 -1) and its set point: what the DA cells' firing
     releases at rest (a drug's share cancels)."""

@@ -200,7 +200,7 @@ def goal_directed(graph: CircuitGraph, factor: float) -> CircuitGraph:
     """Goal-directed (model-based) control's share of the pallidum times ``factor``; habit takes the rest.
 
     ``model_based_weight`` of the circuit's PFC or hippocampus (see
-    :func:`dopasim.circuits.dopamine.control_gain`) times ``factor``, capped at 1.
+    :func:`dopasim.circuits.populations.control_gain`) times ``factor``, capped at 1.
     """
     factor = _number("goal_directed", "factor", factor, 0.0)
     if not any("model_based_weight" in graph.region(r)["params"] for r in graph.regions()):

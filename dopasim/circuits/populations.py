@@ -12,7 +12,7 @@ their compiled code.
 
 from __future__ import annotations
 
-from dopasim.circuits.dopamine import control_gain, dopamine_scaling
+from dopasim.circuits.dopamine import dopamine_scaling
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.regions import REGIONS
 
@@ -35,6 +35,20 @@ def pooled(mode: str, attrs: dict) -> bool:
     """A static all-to-all rate projection: weight x mean source rate, no synapses needed."""
     p = attrs["params"]
     return mode == "rate" and attrs["rule"] is None and p["p"] >= 1.0 and not p["depression"]
+
+
+def control_gain(graph: CircuitGraph, attrs: dict) -> float:
+    """A projection's share in the arbitration between goal-directed and habitual control.
+
+    ``model_based_weight`` (of the circuit's PFC or hippocampus) for a ``control="goal_directed"``
+    projection, 1 minus it for a ``"habitual"`` one, 1 for the rest (Daw, Niv &
+    Dayan 2005: the controllers' values mixed by a weight, as in Daw et al. 2011).
+    """
+    control = attrs["params"]["control"]
+    if control == "none":
+        return 1.0
+    weight = graph.region(graph.control_region())["params"]["model_based_weight"]
+    return weight if control == "goal_directed" else 1.0 - weight
 
 
 def population_equations(graph: CircuitGraph, region: str, mode: str) -> tuple[str, dict]:

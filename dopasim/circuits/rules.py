@@ -99,7 +99,25 @@ BUILDERS: dict[str, Callable[[Projection], SynapseCode]] = {}
 def register_rule(rule: Rule, build: Callable[[Projection], SynapseCode], replace: bool = False) -> Rule:
     """Make ``rule`` available by its name to :meth:`CircuitGraph.add_projection`, built by ``build``.
 
-    A name already taken is refused unless ``replace``. Returns the rule.
+    Parameters
+    ----------
+    rule : Rule
+        its name, one-line summary, parameters (with ``w_max`` and ``w_init_spread``), whether it reads
+        the target's dopamine and the resolutions it works at.
+    build : callable
+        ``build(projection: Projection) -> SynapseCode``: the synapse equations, update and constants of
+        one plastic projection.
+    replace : bool
+        replace a rule of the same name; otherwise a name already taken is refused.
+
+    Returns
+    -------
+    Rule
+        ``rule``, registered.
+
+    Examples
+    --------
+    See ``examples/extend_habenula.py``: a rule whose weights grow with dopamine dips.
     """
     if not isinstance(rule, Rule) or not callable(build):
         raise ConfigError("register_rule takes a Rule and its builder (a function of the projection)")

@@ -52,8 +52,17 @@ def make(name: str, **params):
 def register_task(task: type, replace: bool = False) -> type:
     """Make a task class of your own known by its ``name`` (``dopasim.run(NAME)``, sweeps, replays).
 
-    It must pass :func:`check_task`; a name already taken is refused unless ``replace``.
-    Returns the class, so it can decorate it.
+    Parameters
+    ----------
+    task : type
+        a subclass of :class:`SignalTask` or :class:`ProgramTask` that passes :func:`check_task`.
+    replace : bool
+        replace a task of the same name; otherwise a name already taken is refused.
+
+    Returns
+    -------
+    type
+        ``task``, so that ``@register_task`` can decorate the class.
     """
     problems = check_task(task)
     if problems:

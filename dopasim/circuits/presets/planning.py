@@ -5,9 +5,9 @@ a hippocampal successor representation (Stachenfeld et al. 2017; Russek et al. 2
 from __future__ import annotations
 
 from dopasim.circuits.graph import CircuitGraph
-from dopasim.circuits.presets.basal_ganglia import (ACTOR_ELIGIBILITY_MS, ACTOR_WEIGHT_D1, CELLS_PER_CHANNEL, CRITIC_ELEMENTS,
-                                                   STRIATAL_NOISE_HZ, STRIATUM_THRESHOLD_HZ, W_DIRECT_ACTOR,
-                                                   actor_critic)
+from dopasim.circuits.presets.basal_ganglia import (ACTOR_ELIGIBILITY_MS, ACTOR_WEIGHT_D1, CELLS_PER_CHANNEL,
+                                                   CRITIC_ELEMENTS, STRIATAL_NOISE_HZ, STRIATUM_THRESHOLD_HZ,
+                                                   W_DIRECT_ACTOR, actor_critic)
 from dopasim.circuits.presets.memory import add_working_memory
 
 

@@ -57,6 +57,8 @@ def population_params(size: int, tau_ms: float, baseline_hz: float) -> dict[str,
 
 @dataclass(frozen=True)
 class RegionType:
+    """A kind of brain region: its parameters, and how it builds itself (see the module's docstring)."""
+
     name: str
     kind: str
     summary: str
@@ -106,10 +108,21 @@ REGIONS: dict[str, RegionType] = {r.name: r for r in (
 
 
 def register_region(region: RegionType, replace: bool = False) -> RegionType:
-    """Make ``region`` available by its name to :meth:`CircuitGraph.add_region`; returns it.
+    """Make ``region`` available by its name to :meth:`CircuitGraph.add_region`.
 
-    A name already taken is refused unless ``replace``: a new type must not silently change circuits
-    built from the old one.
+    Parameters
+    ----------
+    region : RegionType
+        the new type: its name, kind, one-line summary, parameters (``population_params`` and its own),
+        and any build hooks.
+    replace : bool
+        replace a type of the same name; otherwise a name already taken is refused, so that a new type
+        cannot silently change circuits built from the old one.
+
+    Returns
+    -------
+    RegionType
+        ``region``, registered.
 
     Examples
     --------
