@@ -254,9 +254,10 @@ def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dic
                    n_trials: int | None = None, seed: int = 1, progress: bool = True, build_root=None,
                    disease: str | None = None) -> Results:
     """:func:`run` for a task, circuit and parameters already made (by :func:`configure` or
-    :func:`from_config`)."""
+    :func:`from_config`); the circuit is checked against the task here too."""
     n_trials = the_task.default_trials if n_trials is None else n_trials
     check_run_args(mode, n_trials, seed)
+    the_task.check_circuit(graph.validate())
     session = Session(n_trials, seed, graph)
     table, rec = the_task.simulate(graph, mode, session, decision, progress, build_root)
     table.update(the_task.measure(rec, table))
