@@ -19,7 +19,6 @@ import os
 import signal
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 from dopasim.circuits.compiler import SimulationError
@@ -172,16 +171,9 @@ RUN_ARGUMENTS = ("task", "circuit", "mode", "trials", "seed", "disease")
 
 
 def _config_file(path: Path):
-    try:
-        text = path.read_text()
-        return json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except OSError as err:
-        raise ConfigError(f"--config {str(path)!r}: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"--config {str(path)!r} is not a text file") from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
-        kind = "JSON" if path.suffix == ".json" else "TOML"
-        raise ConfigError(f"--config {str(path)!r} is not valid {kind}: {str(err).splitlines()[0]}") from None
+    from dopasim.documents import read_document
+
+    return read_document(path, "--config")
 
 
 def _with_config_file(args) -> None:

@@ -42,13 +42,13 @@ import os
 import signal
 import sys
 import threading
-import tomllib
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from dopasim.documents import read_document
 from dopasim.params import ConfigError, unknown_name
 from dopasim.study import HEALTHY, run_into
 
@@ -84,13 +84,7 @@ class RunSpec:
 
 def load_spec(path: Path) -> list[RunSpec]:
     """The runs a spec file describes (checked: unknown keys, wrong types and empty grids are ConfigErrors)."""
-    try:
-        spec = tomllib.loads(Path(path).read_text())
-    except OSError as err:
-        raise ConfigError(f"sweep spec {str(path)!r}: {err.strerror}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"sweep spec {str(path)!r} is not valid TOML: {err}") from None
-    return expand(spec)
+    return expand(read_document(path, "sweep spec"))
 
 
 def expand(spec: dict) -> list[RunSpec]:

@@ -73,3 +73,24 @@ def test_a_bad_config_exits_2_with_one_line_and_writes_nothing(case, tmp_path, c
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err, err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("suffix, body", [
+    ("toml", 'task = "pavlovian"\n[set]\n"task.reward_prob" = ' + "[" * 500 + "]" * 500 + "\n"),
+    ("json", '{"task": ' + "[" * 3000 + "]" * 3000 + "}"),
+    ("toml", 'task = "pavlovian"\nlesions = ' + "[" * 20 + "]" * 20 + "\n"),
+])
+def test_a_config_nested_too_deep_is_refused_in_one_line(tmp_path, capsys, suffix, body):
+    path = tmp_path / f"config.{suffix}"
+    path.write_text(body)
+    assert main(["run", "--config", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    message = capsys.readouterr().err
+    assert message.count("\n") == 1 and "nests" in message and "at most 16 levels" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_sweep_spec_nested_too_deep_is_refused_in_one_line(tmp_path, capsys):
+    spec = tmp_path / "deep.toml"
+    spec.write_text('task = "pavlovian"\nseeds = ' + "[" * 2000 + "]" * 2000 + "\n")
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "nests" in capsys.readouterr().err

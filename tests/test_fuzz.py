@@ -137,6 +137,8 @@ MALFORMED_CONFIGS = st.one_of(
     bad_setting().map(lambda argv: f'task = "{argv[1]}"\n[set]\n' + "{} = {}\n".format(
         *(_toml_string(part) for part in argv[3].split("=", 1)))),
     text.map(lambda t: t + "\n"),  # whatever it is, it names no task
+    # arrays nested past what a config holds, up to past what Python's parser can recurse through
+    st.integers(17, 3000).map(lambda n: f'task = "pavlovian"\n[set]\n"task.reward_prob" = {"[" * n}{"]" * n}\n'),
 )
 
 
@@ -174,8 +176,12 @@ def malformed_run_json(draw) -> str:
     owner = config
     for key in path[:-1]:
         owner = owner[key]
-    if draw(st.booleans()) and path[-1] not in ("learner",):
+    how = draw(st.sampled_from(["missing", "wrong type", "nested"]))
+    if how == "missing" and path[-1] not in ("learner",):
         del owner[path[-1]]  # a missing entry
+    elif how == "nested":  # an array nested deeper than a run.json holds, up to past the parser's recursion
+        n = draw(st.integers(17, 4000))
+        return json.dumps(config).replace(json.dumps(config["mode"]), "[" * n + "]" * n, 1)
     else:
         owner[path[-1]] = draw(_not_a_value_for(owner[path[-1]]))
     return json.dumps(config)
