@@ -106,8 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
                      metavar="REGION=FRACTION", help="kill that fraction of the region's cells (repeatable; "
                      "other lesions: --set circuit.PROJECTION.weight, .burst_gain, .dip_gain, .tonic_hz, "
                      "circuit.REGION.clamp_hz ...)")
+    run.add_argument("--init-from", dest="init_from", default=None, metavar="RUN_DIR",
+                     help="start the plastic synapses with the weights the run in RUN_DIR ended with (same "
+                     "circuit and mode): a trained subject's next session")
     run.add_argument("--config", type=Path, default=None, metavar="FILE",
-                     help="a TOML file with any of task, circuit, mode, trials, seed, disease, lesions "
+                     help="a TOML file with any of task, circuit, mode, trials, seed, disease, init_from, lesions "
                      "(['snc=0.5', ...]) and a [set] table (the command line wins); or a run's run.json, "
                      "which replays that run as recorded")
     run.add_argument("--out", type=Path, default=None, help="run directory (default: runs/TASK-MODE-seedS-TIME)")
@@ -166,8 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 CONFIG_KEYS = {"task": str, "circuit": str, "mode": str, "trials": int, "seed": int, "disease": str,
-               "lesions": list, "set": dict}
-RUN_ARGUMENTS = ("task", "circuit", "mode", "trials", "seed", "disease")
+               "init_from": str, "lesions": list, "set": dict}
+RUN_ARGUMENTS = ("task", "circuit", "mode", "trials", "seed", "disease", "init_from")
 
 
 def _config_file(path: Path):
@@ -211,7 +214,7 @@ def _configured(args):
     from dopasim.experiment import check_run_args, configure, from_config
 
     if args.config is not None and args.config.suffix == ".json":
-        given = [f"--{key}" for key in RUN_ARGUMENTS if getattr(args, key) is not None]
+        given = [f"--{key.replace('_', '-')}" for key in RUN_ARGUMENTS if getattr(args, key) is not None]
         given += ["--set"] * bool(args.sets) + ["--lesion"] * bool(args.lesions)
         if given:
             raise ConfigError(f"--config {str(args.config)!r} replays a run as recorded; {', '.join(given)} cannot "
@@ -219,7 +222,7 @@ def _configured(args):
         return from_config(_config_file(args.config), str(args.config))
     _with_config_file(args)
     the_task, graph, reference, decision = configure(args.task, args.circuit, dict(args.sets), args.disease,
-                                                     args.lesions, args.mode)
+                                                     args.lesions, args.mode, args.init_from)
     trials = the_task.default_trials if args.trials is None else args.trials
     check_run_args(args.mode, trials, args.seed)
     return the_task, graph, reference, decision, args.mode, trials, args.seed, args.disease

@@ -23,6 +23,8 @@ import numpy as np
 
 from dopasim.circuits.recording import Recording
 from dopasim.circuits.resolution import check_mode, check_time_constants
+from dopasim.circuits.weights import FILENAME as WEIGHTS_FILE
+from dopasim.circuits.weights import save_weights
 from dopasim.circuits.diseases import apply_disease
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.lesions import apply as apply_lesions
@@ -83,6 +85,7 @@ class Results:
                 writer = csv.DictWriter(f, fieldnames=list(self.trials))
                 writer.writeheader()
                 writer.writerows(self.trial_rows())
+            save_weights(self.graph, self.recording, tmp / WEIGHTS_FILE)
             for filename, columns in self.task.extra_tables(self.trials).items():
                 with open(tmp / filename, "w", newline="") as f:
                     writer = csv.writer(f)
@@ -141,7 +144,7 @@ def check_run_args(mode: str, n_trials, seed) -> None:
 
 
 def configure(task="pavlovian", circuit=None, params: dict | None = None, disease: str | None = None,
-              lesions=None, mode: str | None = None):
+              lesions=None, mode: str | None = None, init_from=None):
     """Task, graph, reference and decision parameters with the settings applied and checked.
 
     Takes what :func:`run` takes (``task`` a name or a task; ``circuit`` a preset name, a
@@ -149,7 +152,8 @@ def configure(task="pavlovian", circuit=None, params: dict | None = None, diseas
     ``(task, graph, reference, decision)``. A preset is shaped to the task (its
     stimuli and actions; the resting state at the ``mode``'s resolution for
     ``rest``); a graph is copied and used as it is. Then come the
-    ``disease``'s lesions, the further ``lesions``, and last the ``params``.
+    ``disease``'s lesions, the further ``lesions``, the ``params``, and last
+    the weights of the run ``init_from`` (a run directory) where given.
     """
     scoped = {"task": {}, "circuit": {}, "reference": {}, "decision": {}}
     if params is not None and not isinstance(params, dict):
@@ -173,6 +177,8 @@ def configure(task="pavlovian", circuit=None, params: dict | None = None, diseas
     graph = apply_lesions(graph, lesion_records(lesions))
     for key, value in scoped["circuit"].items():
         graph.set(key, value)
+    if init_from is not None:
+        graph.start_from(init_from)
     reference = resolve("reference", the_task.reference_params, scoped["reference"])
     decision = resolve("decision", the_task.decision_params, scoped["decision"])
     the_task.check_circuit(graph.validate())
@@ -205,7 +211,7 @@ def lesion_records(lesions) -> list[dict]:
 
 
 def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None = None, seed: int = 1,
-        params: dict | None = None, disease: str | None = None, lesions=None, progress: bool = True,
+        params: dict | None = None, disease: str | None = None, lesions=None, init_from=None, progress: bool = True,
         build_root=None) -> Results:
     """Simulate ``task`` on a circuit and set the reference learner beside it, on the same trials.
 
@@ -230,6 +236,9 @@ def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None =
         a disease preset (``dopasim list``), applied before ``lesions``.
     lesions : dict or list, optional
         ``{"snc": 0.8}`` (fraction of cells lost), or lesion records.
+    init_from : path, optional
+        a run directory: the plastic synapses start with the weights that run
+        ended with (same circuit and mode), as a trained subject's next session.
     progress : bool
         a progress bar on stderr.
 
@@ -246,7 +255,7 @@ def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None =
     ...                   params={"task.reward_prob": 0.8})            # doctest: +SKIP
     >>> res.summary["corr_da_td_us"]                                   # doctest: +SKIP
     """
-    the_task, graph, reference, decision = configure(task, circuit, params, disease, lesions, mode)
+    the_task, graph, reference, decision = configure(task, circuit, params, disease, lesions, mode, init_from)
     return run_configured(the_task, graph, reference, decision, mode, trials, seed, progress, build_root, disease)
 
 

@@ -98,6 +98,8 @@ class CircuitGraph:
         self._added = 0
         #: the lesion and disease transforms applied, in order (see :mod:`dopasim.circuits.lesions`)
         self.lesions: list[dict] = []
+        #: the run whose final plastic weights this circuit starts with (see :meth:`start_from`), or None
+        self.init_from: dict | None = None
 
     # -- building -------------------------------------------------------
     def add_region(self, name: str, region: str, **params) -> None:
@@ -187,6 +189,25 @@ class CircuitGraph:
             raise unknown_name(f"parameter of circuit.{owner}:", param, declared)
         attrs["params"][param] = declared[param].check(f"circuit.{owner}", param, value)
 
+    def start_from(self, run_dir) -> None:
+        """Start the plastic synapses where the run in ``run_dir`` left them (its ``weights.npz``).
+
+        The circuit must have the same plastic projections, between regions of
+        the same sizes (checked here and when it is built). The run directory
+        and its weights' sha256 are recorded in :meth:`to_dict`, so a replay
+        starts from the very same weights, or is refused.
+
+        Examples
+        --------
+        >>> g = make_circuit("critic")                 # doctest: +SKIP
+        >>> g.start_from("runs/trained")               # doctest: +SKIP
+        """
+        from dopasim.circuits import weights
+
+        found = weights.reference(run_dir)
+        weights.check_projections(found, [name for name, _, _, attrs in self.projections() if attrs["rule"]])
+        self.init_from = found
+
     def reroute(self, projection: str, source: str) -> None:
         """Let ``projection`` come from region ``source`` instead, its target and parameters unchanged."""
         self.region(source)
@@ -230,6 +251,11 @@ class CircuitGraph:
 
     def projection(self, name: str) -> dict:
         return self.graph.edges[self._edge(name)]
+
+    def endpoints(self, projection: str) -> tuple[str, str]:
+        """``(source, target)`` of ``projection``."""
+        source, target, _ = self._edge(projection)
+        return source, target
 
     def incoming(self, target: str) -> list[tuple[str, str, dict]]:
         return [(k, u, d) for u, _, k, d in self.graph.in_edges(target, keys=True, data=True)]
@@ -308,8 +334,10 @@ class CircuitGraph:
 
     # -- plain data -----------------------------------------------------
     def to_dict(self) -> dict:
+        started = {"init_from": dict(self.init_from)} if self.init_from else {}
         return {
             "name": self.name,
+            **started,
             "lesions": [dict(lesion) for lesion in self.lesions],
             "regions": {n: {"region": d["region"], **d["params"]} for n, d in self.graph.nodes(data=True)},
             "projections": {k: {"source": u, "target": v, "sign": d["sign"], "rule": d["rule"], **d["params"]}
@@ -320,6 +348,11 @@ class CircuitGraph:
     def from_dict(cls, data: dict) -> "CircuitGraph":
         g = cls(data.get("name", "circuit"))
         g.lesions = [dict(lesion) for lesion in data.get("lesions", [])]
+        if data.get("init_from") is not None:
+            found = data["init_from"]
+            if not isinstance(found, dict) or set(found) != {"run", "weights_sha256"}:
+                raise ConfigError(f"circuit.init_from={found!r} must name a run and its weights' sha256")
+            g.init_from = dict(found)
         for name, spec in data["regions"].items():
             spec = dict(spec)
             g.add_region(name, spec.pop("region"), **spec)
@@ -327,6 +360,10 @@ class CircuitGraph:
             spec = dict(spec)
             g.add_projection(name, spec.pop("source"), spec.pop("target"), spec.pop("sign"),
                              rule=spec.pop("rule", None), **spec)
+        if g.init_from is not None:
+            from dopasim.circuits import weights
+
+            weights.check_projections(g.init_from, [n for n, _, _, attrs in g.projections() if attrs["rule"]])
         return g
 
     def copy(self) -> "CircuitGraph":

@@ -16,6 +16,7 @@ from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.populations import input_var, pooled, simulated
 from dopasim.circuits.recording import WEIGHT_RECORD_DT_MS, WEIGHT_SAMPLE
 from dopasim.circuits.rules import Projection, build_synapses
+from dopasim.circuits.weights import load as load_weights
 from dopasim.models.plasticity import PLASTICITY_DT_MS, depression_equations
 from dopasim.params import ConfigError
 
@@ -45,6 +46,7 @@ def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict,
     import brian2 as b2
 
     synapses, pools = {}, {}
+    trained = load_weights(graph.init_from) if graph.init_from else {}
     for name, source, target, attrs in graph.projections():
         if not simulated(graph, target, attrs):
             continue
@@ -92,14 +94,26 @@ def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict,
         syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
                           on_post=on_post or None, namespace=ns, name=name, **kwargs)
         condition = f"i // {per_src} == j // {per_tgt}" if focused else None
-        if p["p"] >= 1.0:
+        if name in trained:
+            # the synapses and weights a previous run ended with (CircuitGraph.start_from)
+            # (no local may be named like an equation's constant: Brian2 also looks names up in the caller's frame)
+            saved_pre, saved_post, saved_w, saved_shape = trained[name]
+            if saved_shape != (len(groups[source]), len(groups[target])):
+                raise ConfigError(f"init-from {graph.init_from['run']!r}: projection {name!r} joined {saved_shape[0]} "
+                                  f"to {saved_shape[1]} cells there and {len(groups[source])} to "
+                                  f"{len(groups[target])} here (same circuit and mode needed)")
+            syn.connect(i=saved_pre, j=saved_post)
+            syn.w = saved_w
+        elif p["p"] >= 1.0:
             syn.connect(condition=condition)
         else:
             syn.connect(condition=condition, p=p["p"])
         if code:
-            syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
+            fresh = name not in trained
+            if fresh:
+                syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
             syn.run_regularly(code.update, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
-            if code.initialise is not None:
+            if fresh and code.initialise is not None:
                 code.initialise(syn)
             if p["p"] >= 1.0:
                 # evenly spaced synapses, so every channel of a focused projection is sampled
