@@ -108,3 +108,13 @@ def test_simulate_runs_a_circuit_without_a_task():
     rec = dopasim.simulate(dopasim.make_circuit("selection"), "rate", {"salience": salience}, 0.3, progress=False)
     _, thalamus = rec.channel_rates("thalamus")
     assert thalamus[:, -5:].mean(axis=1).argmax() == 0  # the most salient channel is released
+
+
+@pytest.mark.parametrize("module", ["dopasim.circuits.presets", "dopasim.tasks.base", "dopasim.circuits.graph",
+                                    "dopasim.circuits.regions", "dopasim.models.td", "dopasim.analysis.plots.circuit"])
+def test_the_examples_in_the_docstrings_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0, result

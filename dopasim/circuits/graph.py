@@ -174,7 +174,22 @@ class CircuitGraph:
         self._added += 1
 
     def set(self, dotted: str, value) -> None:
-        """Set ``REGION.PARAM`` or ``PROJECTION.PARAM`` from a string or number."""
+        """Set one parameter of a region or projection, checked against its declared type and range.
+
+        Parameters
+        ----------
+        dotted : str
+            ``"REGION.PARAM"`` or ``"PROJECTION.PARAM"`` (as ``--set circuit.REGION.PARAM``).
+        value : str, int, float or bool
+            the new value; a string is read as the parameter's type.
+
+        Examples
+        --------
+        >>> from dopasim import make_circuit
+        >>> g = make_circuit("critic")
+        >>> g.set("vta.baseline_hz", 6.0)
+        >>> g.set("corticostriatal.learning_rate", "0.3")
+        """
         owner, _, param = dotted.partition(".")
         if not param:
             raise ConfigError(f"circuit.{dotted}: expected circuit.REGION.PARAM or circuit.PROJECTION.PARAM")
@@ -235,9 +250,11 @@ class CircuitGraph:
         return region_equations(self, region, mode)
 
     def regions(self) -> list[str]:
+        """The regions' names, in the order they were added."""
         return list(self.graph.nodes)
 
     def region(self, name: str) -> dict:
+        """The region ``name``'s attributes: ``region`` (its type), ``kind`` and ``params`` (resolved)."""
         if name not in self.graph:
             raise unknown_name("region", name, self.graph.nodes)
         return self.graph.nodes[name]
@@ -247,9 +264,11 @@ class CircuitGraph:
         return [(k, u, v, d) for u, v, k, d in self.graph.edges(keys=True, data=True)]
 
     def projection_names(self) -> list[str]:
+        """Every projection's name."""
         return [k for _, _, k in self.graph.edges(keys=True)]
 
     def projection(self, name: str) -> dict:
+        """The projection ``name``'s attributes: ``sign``, ``rule`` (or None) and ``params`` (resolved)."""
         return self.graph.edges[self._edge(name)]
 
     def endpoints(self, projection: str) -> tuple[str, str]:
@@ -258,6 +277,7 @@ class CircuitGraph:
         return source, target
 
     def incoming(self, target: str) -> list[tuple[str, str, dict]]:
+        """``(name, source, attributes)`` of every projection into ``target``."""
         return [(k, u, d) for u, _, k, d in self.graph.in_edges(target, keys=True, data=True)]
 
     def _edge(self, name: str):
@@ -310,6 +330,7 @@ class CircuitGraph:
         return self
 
     def channels(self, region: str) -> int:
+        """How many action channels ``region``'s cells are split into (1: none)."""
         attrs = self.region(region)
         return REGIONS[attrs["region"]].channels(attrs["params"])
 
@@ -334,6 +355,7 @@ class CircuitGraph:
 
     # -- plain data -----------------------------------------------------
     def to_dict(self) -> dict:
+        """The graph as plain data (what ``run.json`` records as ``circuit``); :meth:`from_dict` rebuilds it."""
         started = {"init_from": dict(self.init_from)} if self.init_from else {}
         return {
             "name": self.name,
@@ -346,6 +368,7 @@ class CircuitGraph:
 
     @classmethod
     def from_dict(cls, data: dict) -> "CircuitGraph":
+        """The graph :meth:`to_dict` described, every parameter checked again."""
         g = cls(data.get("name", "circuit"))
         g.lesions = [dict(lesion) for lesion in data.get("lesions", [])]
         if data.get("init_from") is not None:
@@ -367,6 +390,7 @@ class CircuitGraph:
         return g
 
     def copy(self) -> "CircuitGraph":
+        """An independent copy (lesions and settings on it leave this graph as it is)."""
         return copy.deepcopy(self)
 
     def __repr__(self) -> str:

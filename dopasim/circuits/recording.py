@@ -45,7 +45,14 @@ class Recording:
     timings: dict[str, float] = field(default_factory=dict)
 
     def population_rate(self, region: str, bin_s: float = RECORD_DT_MS / 1000) -> tuple[np.ndarray, np.ndarray]:
-        """Mean rate of ``region`` (Hz) in bins of ``bin_s``: (bin starts, rate)."""
+        """Mean rate of ``region`` (Hz) in bins of ``bin_s``: (bin starts, rate).
+
+        From the spikes of every cell in spiking mode, from the recorded units in rate mode.
+
+        Examples
+        --------
+        >>> t, da = res.recording.population_rate("vta")        # doctest: +SKIP
+        """
         t, rates = self.channel_rates(region, bin_s, by_channel=False)
         return t, rates[0]
 
