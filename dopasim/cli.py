@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
                      metavar="REGION=FRACTION", help="kill that fraction of the region's cells (repeatable; "
                      "other lesions: --set circuit.PROJECTION.weight, .burst_gain, .dip_gain, .tonic_hz, "
                      "circuit.REGION.clamp_hz ...)")
+    run.add_argument("--protocol", default=None, metavar="FILE.toml",
+                     help="an experiment's phases, trial types and cues (task pavlovian; see "
+                     "examples/blocking_protocol.toml)")
     run.add_argument("--init-from", dest="init_from", default=None, metavar="RUN_DIR",
                      help="start the plastic synapses with the weights the run in RUN_DIR ended with (same "
                      "circuit and mode): a trained subject's next session")
@@ -169,8 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 CONFIG_KEYS = {"task": str, "circuit": str, "mode": str, "trials": int, "seed": int, "disease": str,
-               "init_from": str, "lesions": list, "set": dict}
-RUN_ARGUMENTS = ("task", "circuit", "mode", "trials", "seed", "disease", "init_from")
+               "init_from": str, "protocol": str, "lesions": list, "set": dict}
+RUN_ARGUMENTS = ("task", "circuit", "mode", "trials", "seed", "disease", "init_from", "protocol")
 
 
 def _config_file(path: Path):
@@ -222,7 +225,7 @@ def _configured(args):
         return from_config(_config_file(args.config), str(args.config))
     _with_config_file(args)
     the_task, graph, reference, decision = configure(args.task, args.circuit, dict(args.sets), args.disease,
-                                                     args.lesions, args.mode, args.init_from)
+                                                     args.lesions, args.mode, args.init_from, args.protocol)
     trials = the_task.default_trials if args.trials is None else args.trials
     check_run_args(args.mode, trials, args.seed)
     return the_task, graph, reference, decision, args.mode, trials, args.seed, args.disease

@@ -144,7 +144,7 @@ def check_run_args(mode: str, n_trials, seed) -> None:
 
 
 def configure(task="pavlovian", circuit=None, params: dict | None = None, disease: str | None = None,
-              lesions=None, mode: str | None = None, init_from=None):
+              lesions=None, mode: str | None = None, init_from=None, protocol=None):
     """Task, graph, reference and decision parameters with the settings applied and checked.
 
     Takes what :func:`run` takes (``task`` a name or a task; ``circuit`` a preset name, a
@@ -165,7 +165,7 @@ def configure(task="pavlovian", circuit=None, params: dict | None = None, diseas
             raise unknown_name("setting", str(key), ["task.PARAM", "circuit.REGION.PARAM",
                                                      "circuit.PROJECTION.PARAM", "reference.PARAM", "decision.PARAM"])
         scoped[scope][rest] = value
-    the_task = _task_with(task, scoped["task"])
+    the_task = _task_with(task, scoped["task"], protocol)
     if isinstance(circuit, CircuitGraph):
         graph = circuit.copy()
     elif circuit is None or isinstance(circuit, str):
@@ -187,12 +187,22 @@ def configure(task="pavlovian", circuit=None, params: dict | None = None, diseas
     return the_task, graph, reference, decision
 
 
-def _task_with(task, params: dict):
-    """``task`` (a name, or a task made in Python) with the ``task.*`` settings ``params`` applied."""
+def _task_with(task, params: dict, protocol=None):
+    """``task`` (a name, or a task made in Python) with the ``task.*`` settings ``params`` and a ``protocol``
+    (a :class:`~dopasim.tasks.protocols.Protocol`, its plain data or a TOML file) applied."""
+    if protocol is not None:
+        params = {**params, "protocol": protocol}
     if isinstance(task, Task):
+        if protocol is not None and not task.takes_protocol:
+            raise ConfigError(f"task {task.name} takes no protocol")
         return type(task)(**{**task.p, **params}) if params else task
     if not isinstance(task, str):
         raise ConfigError(f"task={task!r} must be a task name (dopasim list) or a dopasim task")
+    if protocol is not None:
+        from dopasim.tasks import TASKS
+
+        if task in TASKS and not TASKS[task].takes_protocol:
+            raise ConfigError(f"task {task} takes no protocol; pavlovian does")
     return make(task, **params)
 
 
@@ -211,8 +221,8 @@ def lesion_records(lesions) -> list[dict]:
 
 
 def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None = None, seed: int = 1,
-        params: dict | None = None, disease: str | None = None, lesions=None, init_from=None, progress: bool = True,
-        build_root=None) -> Results:
+        params: dict | None = None, disease: str | None = None, lesions=None, init_from=None, protocol=None,
+        progress: bool = True, build_root=None) -> Results:
     """Simulate ``task`` on a circuit and set the reference learner beside it, on the same trials.
 
     Parameters
@@ -239,6 +249,9 @@ def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None =
     init_from : path, optional
         a run directory: the plastic synapses start with the weights that run
         ended with (same circuit and mode), as a trained subject's next session.
+    protocol : Protocol, dict or path, optional
+        an experiment's phases of trial types and its cues (``pavlovian``; see
+        :mod:`dopasim.tasks.protocols`); ``trials`` then defaults to its own.
     progress : bool
         a progress bar on stderr.
 
@@ -255,7 +268,8 @@ def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None =
     ...                   params={"task.reward_prob": 0.8})            # doctest: +SKIP
     >>> res.summary["corr_da_td_us"]                                   # doctest: +SKIP
     """
-    the_task, graph, reference, decision = configure(task, circuit, params, disease, lesions, mode, init_from)
+    the_task, graph, reference, decision = configure(task, circuit, params, disease, lesions, mode, init_from,
+                                                     protocol)
     return run_configured(the_task, graph, reference, decision, mode, trials, seed, progress, build_root, disease)
 
 

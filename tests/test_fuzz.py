@@ -222,3 +222,71 @@ def test_every_number_a_config_can_set_has_a_range_and_every_name_a_unit_or_none
             for suffix, unit in (("_ms", "ms"), ("_hz", "Hz"), ("_s", "s")):
                 if name.endswith(suffix):
                     assert p.unit == unit, name
+
+
+@st.composite
+def malformed_protocol(draw) -> str:
+    """The example protocol with one thing wrong: a value out of range or of the wrong type, a cue it does not
+    name, an unknown key, a bad order, no cues, or nesting past what a file may hold."""
+    import copy
+
+    from test_protocols import SHORT, _toml
+
+    data = copy.deepcopy(SHORT)
+    phase = data["phases"][draw(st.integers(0, len(data["phases"]) - 1))]
+    kind = phase["types"][draw(st.integers(0, len(phase["types"]) - 1))]
+    cue = next(iter(kind["cues"].values()))
+    junk = st.one_of(text, st.booleans(), st.lists(st.integers(), max_size=2))
+    how = draw(st.sampled_from(["trials", "reward_ms", "onset", "prob", "share", "trial_ms", "order", "cue",
+                                "cues", "key", "type", "nested"]))
+    if how == "trials":
+        phase["trials"] = draw(st.one_of(st.integers(-5, 0), text, st.floats(0.5, 3.5), st.booleans()))
+    elif how == "reward_ms":
+        kind["reward_ms"] = draw(st.one_of(st.floats(2451, 1e9), st.floats(-1e6, -1.0001), text))
+    elif how == "onset":
+        cue["onset_ms"] = draw(st.one_of(st.floats(2500, 1e9), st.floats(-1e6, -0.001), junk))
+    elif how == "prob":
+        kind["reward_prob"] = draw(st.one_of(st.floats(1.0001, 1e6), st.floats(-1e6, -0.0001), junk))
+    elif how == "share":
+        kind["share"] = draw(st.one_of(st.floats(-1e6, -0.0001), junk))
+    elif how == "trial_ms":
+        data["trial_ms"] = draw(st.one_of(st.floats(0, 99.9), junk))
+    elif how == "order":
+        phase["order"] = draw(text.filter(lambda t: t not in ("shuffled", "fixed")))
+    elif how == "cue":
+        kind["cues"][draw(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(
+            lambda c: c not in data["cues"]))] = {"onset_ms": 500}
+    elif how == "cues":
+        data["cues"] = draw(st.sampled_from([[], ["tone", "tone"], [1, 2], "tone"]))
+    elif how == "key":
+        kind[draw(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(
+            lambda k: k not in protocols_fields()))] = 1
+    elif how == "type":
+        phase["types"] = draw(st.sampled_from([[], "tone_reward", [1]]))
+    else:
+        depth = draw(st.integers(17, 3000))
+        return _toml(data) + f"nested = {'[' * depth}{']' * depth}\n"
+    return _toml(data)
+
+
+def protocols_fields():
+    from dopasim.tasks.protocols import TYPE_FIELDS
+
+    return set(TYPE_FIELDS) | {"cues"}
+
+
+@settings(max_examples=int(os.environ.get("DOPASIM_FUZZ_EXAMPLES", 500)) // 2, deadline=None,
+          derandomize=not os.environ.get("DOPASIM_FUZZ_RANDOM"), suppress_health_check=[HealthCheck.too_slow])
+@given(body=malformed_protocol())
+@pytest.mark.slow
+def test_a_malformed_protocol_file_exits_2_with_one_line_no_traceback_and_writes_nothing(body):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "protocol.toml"
+        path.write_text(body, encoding="utf-8")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["run", "pavlovian", "--protocol", str(path), "--out", str(Path(tmp) / "out"), "--quiet"])
+        message = err.getvalue()
+        assert code == 2, (body, message)
+        assert message.count("\n") == 1 and message.startswith("dopasim: error: "), (body, message)
+        assert sorted(p.name for p in Path(tmp).iterdir()) == [path.name], body

@@ -57,19 +57,29 @@ class TDLambda:
     def episode(self, states, rewards) -> np.ndarray:
         """Run one episode; ``rewards[k]`` arrives on leaving ``states[k]``.
 
-        The last transition enters the terminal state. Returns the TD error of
-        every transition.
+        ``states`` are state indices (tabular TD), or one feature vector per
+        step (a 2-D array): linear TD over the features, a state's value the
+        weights (``values``) times its features, so cues shown together add
+        (Sutton & Barto 1990). One-hot features give the tabular learner,
+        to the last bit. The last transition enters the terminal state.
+        Returns the TD error of every transition.
         """
         if len(states) != len(rewards):
             raise ValueError(f"an episode needs one reward per state: got {len(states)} states "
                              f"and {len(rewards)} rewards")
+        linear = np.ndim(states) == 2
+        features = np.asarray(states, dtype=float) if linear else None
+        value = (lambda k: features[k] @ self.values) if linear else (lambda k: self.values[states[k]])
         trace = np.zeros_like(self.values)
         errors = np.empty(len(states))
-        for k, (s, r) in enumerate(zip(states, rewards)):
-            v_next = self.values[states[k + 1]] if k + 1 < len(states) else 0.0
-            errors[k] = r + self.gamma * v_next - self.values[s]
+        for k, r in enumerate(rewards):
+            v_next = value(k + 1) if k + 1 < len(states) else 0.0
+            errors[k] = r + self.gamma * v_next - value(k)
             trace *= self.gamma * self.lam
-            trace[s] += 1.0
+            if linear:
+                trace += features[k]
+            else:
+                trace[states[k]] += 1.0
             size = np.sign(errors[k]) if self.quantile else errors[k]
             scaled = size * 2 * (self.tau if errors[k] > 0 else 1 - self.tau)
             self.values += self.alpha * scaled * trace * self.learns

@@ -89,6 +89,8 @@ class Task(gym.Env):
     needs: tuple[str, ...] = ()
     #: the decision read-out's parameters (``--set decision.NAME``); closed-loop tasks only
     decision_params: dict[str, Param] = {}
+    #: whether it runs an experimental protocol (``--protocol``, :mod:`dopasim.tasks.protocols`)
+    takes_protocol: bool = False
 
     # -- the circuit ---------------------------------------------------------
     def circuit_shape(self, mode: str | None = None) -> dict:

@@ -64,7 +64,12 @@ class VariableMagnitude(Pavlovian):
     default_trials = 400
     default_circuit = "distributional"
 
-    def __init__(self, **params):
+    takes_protocol = False
+
+    def __init__(self, protocol=None, **params):
+        if protocol is not None:
+            raise ConfigError("task variable_magnitude takes no protocol: its rewards come from task.magnitudes "
+                              "(a protocol runs with task pavlovian)")
         super().__init__(**params)
         listed = _parse_magnitudes(self.p["magnitudes"])
         order = np.argsort(listed)
@@ -91,6 +96,7 @@ class VariableMagnitude(Pavlovian):
     def trials(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """Magnitudes drawn once and shared by circuit and reference; ``omit_trials`` withhold theirs."""
         omitted = self._probes(n_trials)
+        self._types = [self.session_protocol(n_trials).phases[0].types[0]] * n_trials
         magnitude = rng.choice(self.magnitudes, size=n_trials, p=self.probs)
         return {"trial": np.arange(n_trials), "reward": np.where(omitted, 0.0, magnitude),
                 "omitted": omitted.astype(int), "magnitude": magnitude}
@@ -116,8 +122,7 @@ class VariableMagnitude(Pavlovian):
         trials, step_ms = table, self.reference_step_ms(session.graph)
         out = super().reference(table, session, alpha, lam, gamma)
         taus = asymmetries(self.asymmetry_spread, self.channels)
-        learners = [TDLambda(self._steps_at(step_ms) + 1, alpha=alpha, lam=lam, gamma=gamma, frozen=[0], tau=tau)
-                    for tau in taus]
+        learners = [TDLambda(self.n_features(step_ms), alpha=alpha, lam=lam, gamma=gamma, tau=tau) for tau in taus]
         _, _, values = self.play_reference(trials, step_ms, learners)
         out.update({f"ref_value_us_ch{c:02d}": values[c] for c in range(len(taus))})
         return out

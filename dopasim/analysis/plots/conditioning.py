@@ -113,3 +113,31 @@ def distributional(res, ax=None):
     ax3.set_title("reward distribution decoded from the DA population", fontsize=10)
     legend(ax3)
     return finish(fig)
+
+
+def dopamine_by_type(res, ax=None, region="vta"):
+    """A protocol's DA time course by phase (one panel each) and trial type (one line each), over the second
+    half of each phase's trials of that type; each type's cue onsets (dotted) and reward time (dashed) marked.
+
+    ``ax``: one Axes per phase.
+    """
+    t, m = _trial_matrix(res, region)
+    protocol, tr = res.task.protocol, res.trials
+    fig, axes = subplots(ax, 1, len(protocol.phases), figsize=(4.2 * len(protocol.phases), 3.6), squeeze=False)
+    for panel, phase in zip(axes.flat, protocol.phases):
+        for k, kind in enumerate(phase.types):
+            rows = np.flatnonzero((tr["phase"] == phase.name) & (tr["trial_type"] == kind.name))
+            rows = rows[len(rows) // 2:]
+            if not len(rows):
+                continue
+            colour = f"C{k % 10}"
+            panel.plot(t, m[rows].mean(axis=0), color=colour, label=f"{kind.name} ({len(rows)})")
+            for shown in kind.cues:
+                panel.axvline(shown.onset_ms / 1000, color=colour, lw=0.8, ls=":")
+            if kind.expected_at_ms >= 0:
+                panel.axvline(kind.expected_at_ms / 1000, color=colour, lw=0.8, ls="--")
+        panel.set(xlabel="time in trial (s)", title=f"{phase.name} (second half)")
+        legend(panel)
+    axes.flat[0].set_ylabel("DA population rate (Hz)")
+    fig.suptitle(f"dopamine by phase and trial type, protocol {protocol.name!r}, {res.mode} mode", fontsize=10)
+    return finish(fig)

@@ -19,9 +19,10 @@ SLOW_MS = 100.0
 FAST_MS = 20.0
 
 
-def critic() -> CircuitGraph:
+def critic(stimuli: int = 1) -> CircuitGraph:
+    """The Pavlovian critic; ``stimuli``: cues with a serial compound each (a protocol's cues)."""
     g = CircuitGraph("critic")
-    g.add_region("cortex", "cortex")
+    g.add_region("cortex", "cortex", stimuli=stimuli)
     g.add_region("reward", "reward")
     g.add_region("ventral_striatum", "striatum")
     g.add_region("vta", "vta")
