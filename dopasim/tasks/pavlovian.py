@@ -84,7 +84,8 @@ class Pavlovian(SignalTask):
             self.p["protocol"] = protocols.to_dict(self.protocol)
             self.default_trials = self.protocol.n_trials
             self.duration = self.protocol.trial_ms / 1000
-            first = min(c.onset_ms for phase in self.protocol.phases for t in phase.types for c in t.cues)
+            first = min((c.onset_ms for phase in self.protocol.phases for t in phase.types for c in t.cues),
+                        default=p["window_ms"])
             if first < p["window_ms"]:
                 raise ConfigError(f"protocol {self.protocol.name!r}: a cue comes on at {first:g} ms, leaving no "
                                   f"room for the {p['window_ms']:.0f} ms baseline window before it")
@@ -147,7 +148,8 @@ class Pavlovian(SignalTask):
             raise ConfigError(f"protocol {self.protocol.name!r} has {len(self.protocol.cues)} cues "
                               f"({', '.join(self.protocol.cues)}), but circuit.cortex has stimuli={cortex['stimuli']}")
         span = cortex["n_elements"] * cortex["element_ms"]
-        longest = max(c.duration_ms for phase in self.protocol.phases for t in phase.types for c in t.cues)
+        longest = max((c.duration_ms for phase in self.protocol.phases for t in phase.types for c in t.cues),
+                      default=0.0)
         if span < longest:
             raise ConfigError(f"circuit.cortex: {cortex['n_elements']} elements of {cortex['element_ms']:.0f} ms "
                               f"cover {span:.0f} ms, shorter than a cue of protocol {self.protocol.name!r} "
@@ -221,7 +223,8 @@ class Pavlovian(SignalTask):
 
         onsets = {cue: np.array([next((c.onset_ms / 1000 for c in k.cues if c.cue == cue), np.nan)
                                  for k in self._types]) for cue in cues}
-        first = np.array([min((c.onset_ms / 1000 for c in k.cues), default=0.0 + w) for k in self._types])
+        # the baseline: the window before the first cue (a trial without cues: its first window)
+        first = np.array([min((c.onset_ms / 1000 for c in k.cues), default=w) for k in self._types])
         us = np.where(np.isfinite(table.get("reward_time_ms", np.nan)), table.get("reward_time_ms", np.nan),
                       np.array([k.expected_at_ms if k.expected_at_ms >= 0 else np.nan for k in self._types])) / 1000
         base = window(first - w)

@@ -297,7 +297,8 @@ def session_signals(types: list[TrialType], cues: tuple[str, ...], rewards: np.n
 
 def elements(protocol: Protocol, step_ms: float) -> int:
     """Serial-compound elements per cue at ``step_ms`` a step: enough for the longest showing of any cue."""
-    return max(max(1, int(round(c.duration_ms / step_ms))) for p in protocol.phases for t in p.types for c in t.cues)
+    return max((max(1, int(round(c.duration_ms / step_ms))) for p in protocol.phases for t in p.types for c in t.cues),
+               default=1)
 
 
 def trial_features(t: TrialType, protocol: Protocol, step_ms: float) -> np.ndarray:
