@@ -72,8 +72,10 @@ def test_a_malformed_protocol_is_refused_in_one_line_and_nothing_is_written(tmp_
 def test_a_protocol_sets_the_run_length_and_only_pavlovian_takes_one():
     with pytest.raises(dopasim.ConfigError, match="has 14 trials; a run of it cannot have 20"):
         dopasim.run("pavlovian", protocol=SHORT, trials=20, progress=False)
-    with pytest.raises(dopasim.ConfigError, match="task bandit takes no protocol"):
-        dopasim.run("bandit", protocol=SHORT, progress=False)
+    with pytest.raises(dopasim.ConfigError, match="task probabilistic_selection takes no protocol"):
+        dopasim.run("probabilistic_selection", protocol=SHORT, progress=False)
+    with pytest.raises(dopasim.ConfigError, match="unknown key of protocol 'blocking': 'trial_ms'"):
+        dopasim.run("bandit", protocol=SHORT, progress=False)  # a Pavlovian protocol: cues, not options
 
 
 def test_linear_td_over_one_hot_features_is_the_tabular_learner_to_the_last_bit():
@@ -140,3 +142,44 @@ def _toml(data) -> str:
     if data.get("phases") == []:
         lines.append("phases = []")
     return "\n".join(lines) + "\n"
+
+
+REVERSAL = tomllib.loads((EXAMPLE.parent / "reversal_protocol.toml").read_text())
+
+
+@pytest.mark.slow
+def test_a_bandit_protocol_of_two_phases_is_the_reversal_task_trial_for_trial():
+    data = copy.deepcopy(REVERSAL)
+    for phase in data["phases"]:
+        phase["trials"] = 30
+    written = dopasim.run("bandit", protocol=data, seed=4, progress=False)
+    built_in = dopasim.run("reversal", trials=60, seed=4, params={"task.reversal_trial": 30}, progress=False)
+    assert written.trials["phase"].tolist() == ["acquisition"] * 30 + ["reversal"] * 30
+    for column, values in built_in.trials.items():
+        assert np.array_equal(written.trials[column], values, equal_nan=values.dtype.kind == "f"), column
+    assert written.summary["reversal.p_best_last50"] == built_in.summary["p_best_post"]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["phases"][0]["types"][0]["reward_probs"].pop("right"), "must give every option (left, right)"),
+    (lambda d: d["phases"][1]["types"][0]["reward_probs"].update(left=1.2), "left=1.2 is out of range"),
+    (lambda d: d.update(options=["left"]), "must name two or more distinct options"),
+    (lambda d: d["phases"][1].update(trials=0), "phase 'reversal': trials=0 must be at least 1"),
+    (lambda d: d["phases"][0]["types"][0].update(cues={}), "unknown key of protocol 'reversal', phase "
+                                                           "'acquisition', trial type 'choice': 'cues'"),
+])
+def test_a_malformed_choice_protocol_is_refused_in_one_line(tmp_path, capsys, change, message):
+    data = copy.deepcopy(REVERSAL)
+    change(data)
+    path = tmp_path / "bad.toml"
+    path.write_text(_toml(data))
+    assert main(["run", "bandit", "--protocol", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("task", ["reversal", "meta_bandit", "two_step", "variable_magnitude"])
+def test_tasks_that_read_no_protocol_say_so(task):
+    with pytest.raises(dopasim.ConfigError, match="takes no protocol"):
+        dopasim.run(task, protocol=REVERSAL, progress=False)

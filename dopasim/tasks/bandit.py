@@ -17,7 +17,9 @@ import numpy as np
 from gymnasium import spaces
 
 from dopasim.params import ConfigError, Param, resolve
+from dopasim.tasks import protocols
 from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask, p_best_over, parse_probs
+from dopasim.tasks.protocols import ChoiceProtocol, ChoiceType, Phase
 from dopasim.tasks.pavlovian import corr
 
 
@@ -30,8 +32,16 @@ class Bandit(ChoiceTask):
     }
     default_trials = 300
 
-    def __init__(self, **params):
+    takes_protocol = True
+
+    def __init__(self, protocol=None, **params):
         self.p = resolve("task", self.params, params)
+        #: an experiment's protocol (phases of contingencies over named options), or None: ``reward_probs``
+        self.protocol = protocols.as_choice_protocol(protocol)
+        if self.protocol is not None:
+            self.p["protocol"] = protocols.choice_to_dict(self.protocol)
+            self.p["reward_probs"] = ",".join(map(str, self.protocol.phases[0].types[0].reward_probs))
+            self.default_trials = self.protocol.n_trials
         self.probs = parse_probs("reward_probs", self.p["reward_probs"])
         self.n_actions = self.n_stimuli = len(self.probs)
         self._init_timing()
@@ -58,12 +68,26 @@ class Bandit(ChoiceTask):
         return 0, reward, True, False, {}
 
     # -- the circuit's session -----------------------------------------------
-    def contingencies(self, n_trials: int) -> np.ndarray:
-        """Reward probability of each arm on each trial: (trials, arms)."""
-        return np.tile(self.probs, (n_trials, 1))
+    def session_protocol(self, n_trials: int) -> ChoiceProtocol:
+        """The session's protocol: the one given, or one phase of ``n_trials`` trials of ``reward_probs``."""
+        if self.protocol is not None:
+            if n_trials != self.protocol.n_trials:
+                raise ConfigError(f"protocol {self.protocol.name!r} has {self.protocol.n_trials} trials; a run of "
+                                  f"it cannot have {n_trials} (leave out --trials)")
+            return self.protocol
+        options = tuple(f"arm{k}" for k in range(len(self.probs)))
+        only = ChoiceType("choice", tuple(self.probs))
+        return ChoiceProtocol(self.name, options, (Phase("choice", n_trials, (only,)),))
 
     def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        return {"probs": self.contingencies(n_trials), "luck": rng.random(n_trials)}
+        """Each trial's contingencies (from the protocol; a shuffled phase draws its order), then its luck."""
+        protocol = self.session_protocol(n_trials)
+        sequence = protocol.sequence(rng)
+        draws = {"probs": np.array([kind.reward_probs for _, kind in sequence]), "luck": rng.random(n_trials)}
+        if self.protocol is not None:
+            draws.update(phase=np.array([protocol.phases[k].name for k, _ in sequence]),
+                         trial_type=np.array([kind.name for _, kind in sequence]))
+        return draws
 
     def program(self, draws: dict, n_trials: int):
         return self.program_base(
@@ -74,6 +98,8 @@ class Bandit(ChoiceTask):
 
     def table(self, events: dict, draws: dict) -> dict[str, np.ndarray]:
         out = super().table(events, draws)
+        if "phase" in draws:  # a protocol's trials say what they were
+            out.update(phase=draws["phase"][out["trial"]], trial_type=draws["trial_type"][out["trial"]])
         best = np.argmax(draws["probs"][out["trial"]], axis=1)
         out.update(best_arm=best, chose_best=(out["choice"] == best).astype(int))
         return out
@@ -97,7 +123,18 @@ class Bandit(ChoiceTask):
             "mean_rt_ms": float(np.nanmean(table["rt_ms"])) if np.any(table["choice"] >= 0) else None,
             "reward_rate": float(np.mean(table["reward"])) if n else None,
             "corr_da_td_outcome": corr(table["da_outcome"], table["td_outcome"]),
+            **(self.phase_headline(table) if self.protocol is not None else {}),
         }
+
+    def phase_headline(self, table: dict) -> dict:
+        """Per phase of a protocol, P(best arm) over its last 50 trials, the circuit's and the reference's."""
+        out = {}
+        for phase in self.protocol.phases:
+            rows = np.flatnonzero(table["phase"] == phase.name)[-50:]
+            out[f"{phase.name}.p_best_last50"] = p_best_over(table, table["best_arm"], rows)
+            out[f"{phase.name}.ref_p_best_last50"] = (float(np.mean(table["ref_chose_best"][rows]))
+                                                       if len(rows) else None)
+        return out
 
 
 class Reversal(Bandit):
@@ -110,18 +147,23 @@ class Reversal(Bandit):
                            high=10),
     }
 
+    takes_protocol = False  # it is a protocol of two phases; a protocol of one's own runs with bandit
+
     def __init__(self, **params):
         super().__init__(**params)
         if np.unique(self.probs).size < 2:
             raise ConfigError(f"task.reward_probs={self.p['reward_probs']!r}: a reversal needs arms that differ")
 
-    def contingencies(self, n_trials: int) -> np.ndarray:
-        if self.p["reversal_trial"] >= n_trials:
-            raise ConfigError(f"task.reversal_trial={self.p['reversal_trial']} must come before the end of a run "
+    def session_protocol(self, n_trials: int) -> ChoiceProtocol:
+        """Two phases: ``reward_probs`` until ``reversal_trial``, then the same probabilities reversed."""
+        reversal = self.p["reversal_trial"]
+        if reversal >= n_trials:
+            raise ConfigError(f"task.reversal_trial={reversal} must come before the end of a run "
                               f"of {n_trials} trials")
-        probs = super().contingencies(n_trials)
-        probs[self.p["reversal_trial"]:] = self.probs[::-1]
-        return probs
+        options = tuple(f"arm{k}" for k in range(len(self.probs)))
+        return ChoiceProtocol(self.name, options, (
+            Phase("acquisition", reversal, (ChoiceType("choice", tuple(self.probs)),)),
+            Phase("reversal", n_trials - reversal, (ChoiceType("choice", tuple(self.probs[::-1])),))))
 
     def headline(self, table: dict) -> dict:
         out = super().headline(table)

@@ -46,6 +46,8 @@ class MetaBandit(Bandit):
     default_trials = 1000
     default_circuit = "meta_rl"
 
+    takes_protocol = False  # its arms are re-drawn each episode, by the task itself
+
     def __init__(self, **params):
         super().__init__(**params)  # resolves this class's params
         self.episode_trials = int(self.p["episode_trials"])

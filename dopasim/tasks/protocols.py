@@ -163,14 +163,7 @@ def check(protocol: Protocol) -> None:
         raise ConfigError(f"{where} has no phases")
     for phase in protocol.phases:
         at = f"{where}, phase {phase.name!r}"
-        if phase.trials < 1:
-            raise ConfigError(f"{at}: trials={phase.trials} must be at least 1")
-        if not phase.types:
-            raise ConfigError(f"{at} has no trial types")
-        if phase.order not in ORDERS:
-            raise ConfigError(f"{at}: order={phase.order!r} is not one of {', '.join(ORDERS)}")
-        if sum(t.share for t in phase.types) <= 0:
-            raise ConfigError(f"{at}: every trial type has share 0, so the mix is empty")
+        _check_mix(at, phase)
         for t in phase.types:
             on = f"{at}, trial type {t.name!r}"
             for cue in t.cues:
@@ -317,3 +310,111 @@ def trial_features(t: TrialType, protocol: Protocol, step_ms: float) -> np.ndarr
 def step_ending_at(ms: float, step_ms: float) -> int:
     """The step at whose end (``ms`` from the trial's start) an outcome arrives: the transition it rides."""
     return max(0, int(round(ms / step_ms)) - 1)
+
+
+# -- choice tasks: the options offered and their outcome contingencies, per phase -------------------------
+@dataclass(frozen=True)
+class ChoiceType:
+    """One kind of choice trial: every option on offer, each rewarded with its probability."""
+
+    name: str
+    reward_probs: tuple[float, ...]
+    share: float = 1.0
+
+
+@dataclass(frozen=True)
+class ChoiceProtocol:
+    """A choice session: its named options (one action channel each) and its phases of :class:`ChoiceType`."""
+
+    name: str
+    options: tuple[str, ...]
+    phases: tuple[Phase, ...]
+
+    def __post_init__(self):
+        where = f"protocol {self.name!r}"
+        if len(self.options) < 2 or len(set(self.options)) != len(self.options):
+            raise ConfigError(f"{where}: options={list(self.options)!r} must name two or more distinct options")
+        if not self.phases:
+            raise ConfigError(f"{where} has no phases")
+        for phase in self.phases:
+            _check_mix(f"{where}, phase {phase.name!r}", phase)
+
+    @property
+    def n_trials(self) -> int:
+        return sum(phase.trials for phase in self.phases)
+
+    sequence = Protocol.sequence
+
+
+def _check_mix(at: str, phase: Phase) -> None:
+    if phase.trials < 1:
+        raise ConfigError(f"{at}: trials={phase.trials} must be at least 1")
+    if not phase.types:
+        raise ConfigError(f"{at} has no trial types")
+    if phase.order not in ORDERS:
+        raise ConfigError(f"{at}: order={phase.order!r} is not one of {', '.join(ORDERS)}")
+    if sum(t.share for t in phase.types) <= 0:
+        raise ConfigError(f"{at}: every trial type has share 0, so the mix is empty")
+
+
+def choice_from_dict(data: dict, where: str = "protocol") -> ChoiceProtocol:
+    """A :class:`ChoiceProtocol` from plain data: ``options``, and ``[[phases]]`` whose ``[[phases.types]]``
+    give each option's ``reward_probs`` (a table: option -> probability)."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table")
+    if isinstance(data.get("name"), str):
+        where = f"protocol {data['name']!r}"
+    _only(where, data, ("name", "options", "phases"))
+    options = data.get("options")
+    if not isinstance(options, list) or not all(isinstance(o, str) and o.isidentifier() for o in options):
+        raise ConfigError(f"{where}: options={options!r} must be a list of names (letters, digits, _)")
+    if len(options) < 2 or len(set(options)) != len(options):
+        raise ConfigError(f"{where}: options={options!r} must name two or more distinct options")
+    phases = data.get("phases", [])
+    if not isinstance(phases, list) or not all(isinstance(p, dict) for p in phases):
+        raise ConfigError(f"{where}: phases must be a list of tables ([[phases]])")
+    out = []
+    for k, phase in enumerate(phases):
+        at = f"{where}, phase {phase.get('name', f'phase{k + 1}')!r}"
+        _only(at, phase, ("name", "trials", "order", "types"))
+        trials, types = phase.get("trials"), phase.get("types", [])
+        if isinstance(trials, bool) or not isinstance(trials, int):
+            raise ConfigError(f"{at}: trials={trials!r} must be a whole number")
+        if not isinstance(types, list) or not all(isinstance(t, dict) for t in types):
+            raise ConfigError(f"{at}: types must be a list of tables ([[phases.types]])")
+        kinds = []
+        for j, kind in enumerate(types):
+            on = f"{at}, trial type {kind.get('name', f'type{j + 1}')!r}"
+            _only(on, kind, ("name", "share", "reward_probs"))
+            fields = resolve(on, {k: TYPE_FIELDS[k] for k in ("name", "share")},
+                             {"name": f"type{j + 1}", **{k: v for k, v in kind.items() if k != "reward_probs"}})
+            probs = kind.get("reward_probs")
+            if not isinstance(probs, dict) or sorted(probs) != sorted(options):
+                raise ConfigError(f"{on}: reward_probs must give every option ({', '.join(options)}) its "
+                                  f"probability, e.g. {{{options[0]} = 0.8, ...}}")
+            chance = Param(0.5, "reward probability", low=0.0, high=1.0)
+            kinds.append(ChoiceType(fields["name"], tuple(chance.check(f"{on}: reward_probs", o, probs[o])
+                                                          for o in options), fields["share"]))
+        out.append(Phase(str(phase.get("name", f"phase{k + 1}")), trials, tuple(kinds),
+                         str(phase.get("order", "shuffled"))))
+    return ChoiceProtocol(str(data.get("name", "protocol")), tuple(options), tuple(out))
+
+
+def choice_to_dict(protocol: ChoiceProtocol) -> dict:
+    """The plain data :func:`choice_from_dict` reads."""
+    return {"name": protocol.name, "options": list(protocol.options),
+            "phases": [{"name": p.name, "trials": p.trials, "order": p.order,
+                        "types": [{"name": t.name, "share": t.share,
+                                   "reward_probs": dict(zip(protocol.options, t.reward_probs))} for t in p.types]}
+                       for p in protocol.phases]}
+
+
+def as_choice_protocol(given) -> ChoiceProtocol | None:
+    """A choice protocol from what a caller gave: None, a :class:`ChoiceProtocol`, its plain data, or a file."""
+    if given is None or isinstance(given, ChoiceProtocol):
+        return given
+    if isinstance(given, dict):
+        return choice_from_dict(given)
+    if isinstance(given, (str, Path)):
+        return choice_from_dict(read_document(given, "--protocol"), f"protocol {str(given)!r}")
+    raise ConfigError(f"protocol={given!r} must be a ChoiceProtocol, a table or a TOML file's path")
