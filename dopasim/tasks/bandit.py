@@ -17,9 +17,10 @@ import numpy as np
 from gymnasium import spaces
 
 from dopasim.params import ConfigError, Param, resolve
-from dopasim.tasks import protocols
+from dopasim.tasks import choice_protocols
 from dopasim.tasks.choice import TIMING_PARAMS, ChoiceTask, p_best_over, parse_probs
-from dopasim.tasks.protocols import ChoiceProtocol, ChoiceType, Phase
+from dopasim.tasks.choice_protocols import ChoiceProtocol, ChoiceType
+from dopasim.tasks.protocols import Phase
 from dopasim.tasks.pavlovian import corr
 
 
@@ -37,9 +38,9 @@ class Bandit(ChoiceTask):
     def __init__(self, protocol=None, **params):
         self.p = resolve("task", self.params, params)
         #: an experiment's protocol (phases of contingencies over named options), or None: ``reward_probs``
-        self.protocol = protocols.as_choice_protocol(protocol)
+        self.protocol = choice_protocols.as_choice_protocol(protocol)
         if self.protocol is not None:
-            self.p["protocol"] = protocols.choice_to_dict(self.protocol)
+            self.p["protocol"] = choice_protocols.choice_to_dict(self.protocol)
             self.p["reward_probs"] = ",".join(map(str, self.protocol.phases[0].types[0].reward_probs))
             self.default_trials = self.protocol.n_trials
         self.probs = parse_probs("reward_probs", self.p["reward_probs"])

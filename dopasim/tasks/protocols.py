@@ -180,17 +180,21 @@ def check(protocol: Protocol) -> None:
                                       f"reward before the trial ends (trial_ms={protocol.trial_ms:g})")
 
 
-def from_dict(data: dict, where: str = "protocol") -> Protocol:
-    """A :class:`Protocol` from plain data (a TOML file's tables), every field checked."""
+def _document(data, where: str, keys: tuple[str, ...], names: str) -> tuple[str, list[str]]:
+    """A protocol document's place in messages and its list of ``names`` (cues, options), checked."""
     if not isinstance(data, dict):
         raise ConfigError(f"{where} must be a table")
     if isinstance(data.get("name"), str):
         where = f"protocol {data['name']!r}"
-    _only(where, data, ("name", "trial_ms", "cues", "phases"))
-    own = resolve(where, PROTOCOL_FIELDS, {k: v for k, v in data.items() if k in PROTOCOL_FIELDS})
-    cues = data.get("cues")
-    if not isinstance(cues, list) or not all(isinstance(c, str) and c.isidentifier() for c in cues):
-        raise ConfigError(f"{where}: cues={cues!r} must be a list of names (letters, digits, _)")
+    _only(where, data, keys)
+    named = data.get(names)
+    if not isinstance(named, list) or not all(isinstance(c, str) and c.isidentifier() for c in named):
+        raise ConfigError(f"{where}: {names}={named!r} must be a list of names (letters, digits, _)")
+    return where, named
+
+
+def _phases(where: str, data: dict, trial_type) -> tuple[Phase, ...]:
+    """The ``[[phases]]`` of a document, each trial type read by ``trial_type(place, table, index)``."""
     phases = data.get("phases", [])
     if not isinstance(phases, list) or not all(isinstance(p, dict) for p in phases):
         raise ConfigError(f"{where}: phases must be a list of tables ([[phases]])")
@@ -205,9 +209,16 @@ def from_dict(data: dict, where: str = "protocol") -> Protocol:
         types = phase.get("types", [])
         if not isinstance(types, list) or not all(isinstance(t, dict) for t in types):
             raise ConfigError(f"{at}: types must be a list of tables ([[phases.types]])")
-        out.append(Phase(str(name), trials, tuple(_trial_type(at, t, j) for j, t in enumerate(types)),
+        out.append(Phase(str(name), trials, tuple(trial_type(at, t, j) for j, t in enumerate(types)),
                          str(phase.get("order", "shuffled"))))
-    return Protocol(own["name"], tuple(cues), tuple(out), own["trial_ms"])
+    return tuple(out)
+
+
+def from_dict(data: dict, where: str = "protocol") -> Protocol:
+    """A :class:`Protocol` from plain data (a TOML file's tables), every field checked."""
+    where, cues = _document(data, where, ("name", "trial_ms", "cues", "phases"), "cues")
+    own = resolve(where, PROTOCOL_FIELDS, {k: v for k, v in data.items() if k in PROTOCOL_FIELDS})
+    return Protocol(own["name"], tuple(cues), _phases(where, data, _trial_type), own["trial_ms"])
 
 
 def to_dict(protocol: Protocol) -> dict:
@@ -219,17 +230,6 @@ def to_dict(protocol: Protocol) -> dict:
     return {"name": protocol.name, "trial_ms": protocol.trial_ms, "cues": list(protocol.cues),
             "phases": [{"name": p.name, "trials": p.trials, "order": p.order,
                         "types": [trial_type(t) for t in p.types]} for p in protocol.phases]}
-
-
-def as_protocol(given) -> Protocol | None:
-    """A protocol from what a caller gave: None, a :class:`Protocol`, its plain data, or a TOML file's path."""
-    if given is None or isinstance(given, Protocol):
-        return given
-    if isinstance(given, dict):
-        return from_dict(given)
-    if isinstance(given, (str, Path)):
-        return load(given)
-    raise ConfigError(f"protocol={given!r} must be a Protocol, a table or a TOML file's path")
 
 
 def _trial_type(at: str, data: dict, j: int) -> TrialType:
@@ -252,8 +252,12 @@ def _only(where: str, data: dict, keys: tuple[str, ...]) -> None:
 
 def load(path) -> Protocol:
     """The protocol in the TOML file at ``path``."""
-    return from_dict(read_document(path, "--protocol"), f"protocol {str(path)!r}")
+    return _given(Path(path), Protocol, from_dict)
 
+
+def as_protocol(given) -> Protocol | None:
+    """A protocol from what a caller gave: None, a :class:`Protocol`, its plain data, or a TOML file's path."""
+    return _given(given, Protocol, from_dict)
 
 def session_signals(types: list[TrialType], cues: tuple[str, ...], rewards: np.ndarray, trial_s: float,
                     signal_dt: float, drug: bool = False) -> dict[str, np.ndarray]:
@@ -312,40 +316,6 @@ def step_ending_at(ms: float, step_ms: float) -> int:
     return max(0, int(round(ms / step_ms)) - 1)
 
 
-# -- choice tasks: the options offered and their outcome contingencies, per phase -------------------------
-@dataclass(frozen=True)
-class ChoiceType:
-    """One kind of choice trial: every option on offer, each rewarded with its probability."""
-
-    name: str
-    reward_probs: tuple[float, ...]
-    share: float = 1.0
-
-
-@dataclass(frozen=True)
-class ChoiceProtocol:
-    """A choice session: its named options (one action channel each) and its phases of :class:`ChoiceType`."""
-
-    name: str
-    options: tuple[str, ...]
-    phases: tuple[Phase, ...]
-
-    def __post_init__(self):
-        where = f"protocol {self.name!r}"
-        if len(self.options) < 2 or len(set(self.options)) != len(self.options):
-            raise ConfigError(f"{where}: options={list(self.options)!r} must name two or more distinct options")
-        if not self.phases:
-            raise ConfigError(f"{where} has no phases")
-        for phase in self.phases:
-            _check_mix(f"{where}, phase {phase.name!r}", phase)
-
-    @property
-    def n_trials(self) -> int:
-        return sum(phase.trials for phase in self.phases)
-
-    sequence = Protocol.sequence
-
-
 def _check_mix(at: str, phase: Phase) -> None:
     if phase.trials < 1:
         raise ConfigError(f"{at}: trials={phase.trials} must be at least 1")
@@ -357,64 +327,11 @@ def _check_mix(at: str, phase: Phase) -> None:
         raise ConfigError(f"{at}: every trial type has share 0, so the mix is empty")
 
 
-def choice_from_dict(data: dict, where: str = "protocol") -> ChoiceProtocol:
-    """A :class:`ChoiceProtocol` from plain data: ``options``, and ``[[phases]]`` whose ``[[phases.types]]``
-    give each option's ``reward_probs`` (a table: option -> probability)."""
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where} must be a table")
-    if isinstance(data.get("name"), str):
-        where = f"protocol {data['name']!r}"
-    _only(where, data, ("name", "options", "phases"))
-    options = data.get("options")
-    if not isinstance(options, list) or not all(isinstance(o, str) and o.isidentifier() for o in options):
-        raise ConfigError(f"{where}: options={options!r} must be a list of names (letters, digits, _)")
-    if len(options) < 2 or len(set(options)) != len(options):
-        raise ConfigError(f"{where}: options={options!r} must name two or more distinct options")
-    phases = data.get("phases", [])
-    if not isinstance(phases, list) or not all(isinstance(p, dict) for p in phases):
-        raise ConfigError(f"{where}: phases must be a list of tables ([[phases]])")
-    out = []
-    for k, phase in enumerate(phases):
-        at = f"{where}, phase {phase.get('name', f'phase{k + 1}')!r}"
-        _only(at, phase, ("name", "trials", "order", "types"))
-        trials, types = phase.get("trials"), phase.get("types", [])
-        if isinstance(trials, bool) or not isinstance(trials, int):
-            raise ConfigError(f"{at}: trials={trials!r} must be a whole number")
-        if not isinstance(types, list) or not all(isinstance(t, dict) for t in types):
-            raise ConfigError(f"{at}: types must be a list of tables ([[phases.types]])")
-        kinds = []
-        for j, kind in enumerate(types):
-            on = f"{at}, trial type {kind.get('name', f'type{j + 1}')!r}"
-            _only(on, kind, ("name", "share", "reward_probs"))
-            fields = resolve(on, {k: TYPE_FIELDS[k] for k in ("name", "share")},
-                             {"name": f"type{j + 1}", **{k: v for k, v in kind.items() if k != "reward_probs"}})
-            probs = kind.get("reward_probs")
-            if not isinstance(probs, dict) or sorted(probs) != sorted(options):
-                raise ConfigError(f"{on}: reward_probs must give every option ({', '.join(options)}) its "
-                                  f"probability, e.g. {{{options[0]} = 0.8, ...}}")
-            chance = Param(0.5, "reward probability", low=0.0, high=1.0)
-            kinds.append(ChoiceType(fields["name"], tuple(chance.check(f"{on}: reward_probs", o, probs[o])
-                                                          for o in options), fields["share"]))
-        out.append(Phase(str(phase.get("name", f"phase{k + 1}")), trials, tuple(kinds),
-                         str(phase.get("order", "shuffled"))))
-    return ChoiceProtocol(str(data.get("name", "protocol")), tuple(options), tuple(out))
-
-
-def choice_to_dict(protocol: ChoiceProtocol) -> dict:
-    """The plain data :func:`choice_from_dict` reads."""
-    return {"name": protocol.name, "options": list(protocol.options),
-            "phases": [{"name": p.name, "trials": p.trials, "order": p.order,
-                        "types": [{"name": t.name, "share": t.share,
-                                   "reward_probs": dict(zip(protocol.options, t.reward_probs))} for t in p.types]}
-                       for p in protocol.phases]}
-
-
-def as_choice_protocol(given) -> ChoiceProtocol | None:
-    """A choice protocol from what a caller gave: None, a :class:`ChoiceProtocol`, its plain data, or a file."""
-    if given is None or isinstance(given, ChoiceProtocol):
+def _given(given, kind: type, read):
+    if given is None or isinstance(given, kind):
         return given
     if isinstance(given, dict):
-        return choice_from_dict(given)
+        return read(given)
     if isinstance(given, (str, Path)):
-        return choice_from_dict(read_document(given, "--protocol"), f"protocol {str(given)!r}")
-    raise ConfigError(f"protocol={given!r} must be a ChoiceProtocol, a table or a TOML file's path")
+        return read(read_document(given, "--protocol"), f"protocol {str(given)!r}")
+    raise ConfigError(f"protocol={given!r} must be a {kind.__name__}, a table or a TOML file's path")
