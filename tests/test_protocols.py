@@ -74,8 +74,10 @@ def test_a_protocol_sets_the_run_length_and_only_pavlovian_takes_one():
         dopasim.run("pavlovian", protocol=SHORT, trials=20, progress=False)
     with pytest.raises(dopasim.ConfigError, match="task probabilistic_selection takes no protocol"):
         dopasim.run("probabilistic_selection", protocol=SHORT, progress=False)
-    with pytest.raises(dopasim.ConfigError, match="unknown key of protocol 'blocking': 'trial_ms'"):
-        dopasim.run("bandit", protocol=SHORT, progress=False)  # a Pavlovian protocol: cues, not options
+    with pytest.raises(dopasim.ConfigError, match="it names cues, so it is a Pavlovian protocol"):
+        dopasim.run("bandit", protocol=SHORT, progress=False)
+    with pytest.raises(dopasim.ConfigError, match="it names options, so it is a choice protocol"):
+        dopasim.run("pavlovian", protocol=REVERSAL, progress=False)
 
 
 def test_linear_td_over_one_hot_features_is_the_tabular_learner_to_the_last_bit():

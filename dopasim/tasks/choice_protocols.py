@@ -57,6 +57,9 @@ class ChoiceProtocol:
 def choice_from_dict(data: dict, where: str = "protocol") -> ChoiceProtocol:
     """A :class:`ChoiceProtocol` from plain data: ``options``, and ``[[phases]]`` whose ``[[phases.types]]``
     give each option's ``reward_probs`` (a table: option -> probability)."""
+    if isinstance(data, dict) and "cues" in data:
+        raise ConfigError(f"{where}: it names cues, so it is a Pavlovian protocol (for task pavlovian); a choice "
+                          "protocol names options")
     where, options = _document(data, where, ("name", "options", "phases"), "options")
     if len(options) < 2 or len(set(options)) != len(options):
         raise ConfigError(f"{where}: options={options!r} must name two or more distinct options")

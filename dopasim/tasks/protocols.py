@@ -216,6 +216,9 @@ def _phases(where: str, data: dict, trial_type) -> tuple[Phase, ...]:
 
 def from_dict(data: dict, where: str = "protocol") -> Protocol:
     """A :class:`Protocol` from plain data (a TOML file's tables), every field checked."""
+    if isinstance(data, dict) and "options" in data:
+        raise ConfigError(f"{where}: it names options, so it is a choice protocol (for task bandit); a Pavlovian "
+                          "protocol names cues")
     where, cues = _document(data, where, ("name", "trial_ms", "cues", "phases"), "cues")
     own = resolve(where, PROTOCOL_FIELDS, {k: v for k, v in data.items() if k in PROTOCOL_FIELDS})
     return Protocol(own["name"], tuple(cues), _phases(where, data, _trial_type), own["trial_ms"])
