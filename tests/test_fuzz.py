@@ -290,3 +290,53 @@ def test_a_malformed_protocol_file_exits_2_with_one_line_no_traceback_and_writes
         assert code == 2, (body, message)
         assert message.count("\n") == 1 and message.startswith("dopasim: error: "), (body, message)
         assert sorted(p.name for p in Path(tmp).iterdir()) == [path.name], body
+
+
+@st.composite
+def malformed_choice_protocol(draw) -> str:
+    """The reversal protocol with one thing wrong: a probability out of range or of the wrong type, an option
+    left out or unknown, too few options, an unknown key, no phases, or cues (a Pavlovian protocol's)."""
+    import copy
+
+    from test_protocols import REVERSAL, _toml
+
+    data = copy.deepcopy(REVERSAL)
+    phase = data["phases"][draw(st.integers(0, len(data["phases"]) - 1))]
+    probs = phase["types"][0]["reward_probs"]
+    how = draw(st.sampled_from(["prob", "missing", "unknown", "options", "key", "phases", "cues", "trials"]))
+    if how == "prob":
+        probs[draw(st.sampled_from(sorted(probs)))] = draw(st.one_of(st.floats(1.0001, 1e6), st.floats(-1e6, -1e-4),
+                                                                     text, st.booleans()))
+    elif how == "missing":
+        del probs[draw(st.sampled_from(sorted(probs)))]
+    elif how == "unknown":
+        probs[draw(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(lambda o: o not in probs))] = 0.5
+    elif how == "options":
+        data["options"] = draw(st.sampled_from([["left"], ["left", "left"], [], "left", [1, 2]]))
+    elif how == "key":
+        phase["types"][0][draw(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(
+            lambda k: k not in ("name", "share", "reward_probs")))] = 1
+    elif how == "phases":
+        data["phases"] = []
+    elif how == "cues":
+        data["cues"] = ["tone"]
+    else:
+        phase["trials"] = draw(st.one_of(st.integers(-5, 0), text, st.floats(0.5, 3.5)))
+    return _toml(data)
+
+
+@settings(max_examples=int(os.environ.get("DOPASIM_FUZZ_EXAMPLES", 500)) // 4, deadline=None,
+          derandomize=not os.environ.get("DOPASIM_FUZZ_RANDOM"), suppress_health_check=[HealthCheck.too_slow])
+@given(body=malformed_choice_protocol())
+@pytest.mark.slow
+def test_a_malformed_choice_protocol_exits_2_with_one_line_no_traceback_and_writes_nothing(body):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "protocol.toml"
+        path.write_text(body, encoding="utf-8")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["run", "bandit", "--protocol", str(path), "--out", str(Path(tmp) / "out"), "--quiet"])
+        message = err.getvalue()
+        assert code == 2, (body, message)
+        assert message.count("\n") == 1 and message.startswith("dopasim: error: "), (body, message)
+        assert sorted(p.name for p in Path(tmp).iterdir()) == [path.name], body
