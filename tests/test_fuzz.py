@@ -280,16 +280,21 @@ def protocols_fields():
 @given(body=malformed_protocol())
 @pytest.mark.slow
 def test_a_malformed_protocol_file_exits_2_with_one_line_no_traceback_and_writes_nothing(body):
+    _refused_in_one_line("pavlovian", body)
+
+
+def _refused_in_one_line(task: str, protocol: str) -> None:
+    """``dopasim run TASK --protocol FILE`` with ``protocol`` in FILE: exit 2, one line, nothing written."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "protocol.toml"
-        path.write_text(body, encoding="utf-8")
+        path.write_text(protocol, encoding="utf-8")
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = main(["run", "pavlovian", "--protocol", str(path), "--out", str(Path(tmp) / "out"), "--quiet"])
+            code = main(["run", task, "--protocol", str(path), "--out", str(Path(tmp) / "out"), "--quiet"])
         message = err.getvalue()
-        assert code == 2, (body, message)
-        assert message.count("\n") == 1 and message.startswith("dopasim: error: "), (body, message)
-        assert sorted(p.name for p in Path(tmp).iterdir()) == [path.name], body
+        assert code == 2, (protocol, message)
+        assert message.count("\n") == 1 and message.startswith("dopasim: error: "), (protocol, message)
+        assert sorted(p.name for p in Path(tmp).iterdir()) == [path.name], protocol
 
 
 @st.composite
@@ -330,13 +335,4 @@ def malformed_choice_protocol(draw) -> str:
 @given(body=malformed_choice_protocol())
 @pytest.mark.slow
 def test_a_malformed_choice_protocol_exits_2_with_one_line_no_traceback_and_writes_nothing(body):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "protocol.toml"
-        path.write_text(body, encoding="utf-8")
-        err = io.StringIO()
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = main(["run", "bandit", "--protocol", str(path), "--out", str(Path(tmp) / "out"), "--quiet"])
-        message = err.getvalue()
-        assert code == 2, (body, message)
-        assert message.count("\n") == 1 and message.startswith("dopasim: error: "), (body, message)
-        assert sorted(p.name for p in Path(tmp).iterdir()) == [path.name], body
+    _refused_in_one_line("bandit", body)
