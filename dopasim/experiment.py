@@ -166,6 +166,8 @@ def configure(task="pavlovian", circuit=None, params: dict | None = None, diseas
                                                      "circuit.PROJECTION.PARAM", "reference.PARAM", "decision.PARAM"])
         scoped[scope][rest] = value
     the_task = _task_with(task, scoped["task"], protocol)
+    if mode is not None:
+        the_task.check_mode(mode)
     if isinstance(circuit, CircuitGraph):
         graph = circuit.copy()
     elif circuit is None or isinstance(circuit, str):
@@ -280,6 +282,7 @@ def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dic
     :func:`from_config`); the circuit is checked against the task here too."""
     n_trials = the_task.default_trials if n_trials is None else n_trials
     check_run_args(mode, n_trials, seed)
+    the_task.check_mode(mode)
     the_task.check_circuit(graph.validate())
     session = Session(n_trials, seed, graph)
     table, rec = the_task.simulate(graph, mode, session, decision, progress, build_root)

@@ -12,7 +12,8 @@ SOME_PARAMS = {"pavlovian": {"reward_prob": 0.5}, "bandit": {"reward_probs": "0.
                "reversal": {"reversal_trial": 20}, "probabilistic_selection": {"test_repeats": 2},
                "gridworld": {"slip": 0.2, "layout": "S../.#G"}, "rest": {"epoch_ms": 1000.0},
                "variable_magnitude": {"magnitudes": "0.5,1,2"}, "two_step": {"common_prob": 0.8},
-               "revaluation": {"conditions": "transition"}, "meta_bandit": {"episode_trials": 5}}
+               "revaluation": {"conditions": "transition"}, "meta_bandit": {"episode_trials": 5},
+               "distal_reward": {"delay_max_s": 2.0}}
 
 
 @pytest.mark.parametrize("name", sorted(TASKS))

@@ -127,10 +127,12 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
     extra = []
     if loop is not None:
         region = loop.program.decision_region
-        if region not in groups or graph.channels(region) != loop.program.n_actions:
-            raise ConfigError(f"this task chooses among {loop.program.n_actions} actions through the region "
-                              f"{region!r}, so the circuit needs one with {loop.program.n_actions} channels")
-        loop.decide(groups[region], mode, len(groups[region]) // loop.program.n_actions)
+        if region is not None:
+            if region not in groups or graph.channels(region) != loop.program.n_actions:
+                raise ConfigError(f"this task chooses among {loop.program.n_actions} actions through the region "
+                                  f"{region!r}, so the circuit needs one with {loop.program.n_actions} channels")
+            loop.decide(groups[region], mode, len(groups[region]) // loop.program.n_actions)
+        loop.watch(groups, mode)
         extra = loop.objects
     net = b2.Network(*groups.values(), *synapses.values(), *monitors.values(),
                      *(obj for pair in pools.values() for obj in pair), *extra)

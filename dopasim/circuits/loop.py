@@ -21,6 +21,10 @@ inside the simulation (docs/design/closed_loop.md):
 * a task that replays experience keeps it in a ``memory`` group (one unit per
   slot, written at each outcome) and reads one slot back through summed
   variables, so a remembered move can be played through the circuit again;
+* a task whose outcomes follow the circuit's own spikes rather than a choice
+  (the distal reward task) watches chosen cells: each of their spikes runs
+  the task's code on its state (:class:`SpikeWatch`), through synapses onto
+  the task group;
 * a task whose length depends on the circuit's own play (a training criterion,
   episodes of a maze) ends the session early: when its ``stop_when`` condition
   holds at a trial's start, generated code stops the run after that time step.
@@ -74,6 +78,20 @@ class Memory:
     slot: str
 
 
+@dataclass(frozen=True)
+class SpikeWatch:
+    """Code run on the task's state at every spike of some of a region's cells (spiking mode).
+
+    ``cells``: a condition on the cell index ``i`` (``"i == 0"``); ``on_spike``:
+    statements on the task's variables (by their plain names; ``t`` is the
+    spike's time, ``rand()`` a uniform draw).
+    """
+
+    region: str
+    cells: str
+    on_spike: str
+
+
 @dataclass
 class TaskProgram:
     """Everything a closed-loop session needs from a task, as data and code strings.
@@ -107,7 +125,10 @@ class TaskProgram:
     stimulus_s: float | None = None
     #: responses count from this long after the cue's onset (the go signal of a memory-guided task)
     go_s: float = 0.0
-    decision_region: str = "thalamus"
+    #: the region whose channels race to the choice; None: the task has no choice (it watches spikes)
+    decision_region: str | None = "thalamus"
+    #: code run at spikes of chosen cells (spiking mode only)
+    watches: tuple[SpikeWatch, ...] = ()
     #: which actions may be chosen (template with ``{index}`` for the action; empty: all)
     offered: str = ""
     #: condition on the task's variables, checked at each trial's start, that ends the session
@@ -287,6 +308,24 @@ class TaskLoop:
         commit.connect(j="0")
         self.objects += [units, readout, commit]
         self.decision = units
+
+    def watch(self, groups: dict, mode: str) -> None:
+        """Synapses from each watched region's chosen cells onto the task group, running the task's code."""
+        import brian2 as b2
+
+        from dopasim.params import ConfigError
+
+        for watch in self.program.watches:
+            if mode != "spiking":
+                raise ConfigError(f"this task watches the spikes of {watch.region!r}, which rate units do not fire; "
+                                  "use --mode spiking")
+            if watch.region not in groups:
+                raise ConfigError(f"this task watches the spikes of the region {watch.region!r}, which the circuit "
+                                  f"lacks (it has: {', '.join(groups)})")
+            synapses = b2.Synapses(groups[watch.region], self.task, on_pre=expand(watch.on_spike),
+                                   namespace=self.namespace, name=f"watch_{watch.region}")
+            synapses.connect(condition=watch.cells)
+            self.objects.append(synapses)
 
     def events(self) -> dict[str, np.ndarray]:
         """The logged task variables at each outcome (one entry per trial that reached its outcome)."""

@@ -36,6 +36,21 @@ def _mean_rate(groups: dict, pools: dict, source: str, k: int):
     return pools[key][0]
 
 
+def _weight_sample(pairs: int, p: float, made: int | None) -> np.ndarray:
+    """The synapses whose weights are recorded over time, of a projection over ``pairs`` cell pairs.
+
+    All-to-all (or with a known number ``made``): evenly spaced, so every channel of a focused projection is
+    sampled. Random (``p`` < 1): the number made is drawn inside the compiled run, so the first ones made
+    (those of the first source cells), no more than it surely has (8 s.d. below the expected number).
+    """
+    if made is None and p >= 1.0:
+        made = pairs
+    if made is not None:
+        return np.unique(np.linspace(0, made - 1, min(made, WEIGHT_SAMPLE)).astype(int)) if made else np.arange(0)
+    surely = int(pairs * p - 8 * np.sqrt(pairs * p * (1 - p)))
+    return np.arange(max(0, min(WEIGHT_SAMPLE, surely)))
+
+
 def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict, monitors: dict):
     """Every simulated projection of ``graph`` between the Brian2 ``groups``.
 
@@ -115,10 +130,9 @@ def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict,
             syn.run_regularly(code.update, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
             if fresh and code.initialise is not None:
                 code.initialise(syn)
-            if p["p"] >= 1.0:
-                # evenly spaced synapses, so every channel of a focused projection is sampled
-                n_syn = len(groups[source]) * len(groups[target]) // (k if focused else 1)
-                record = np.unique(np.linspace(0, n_syn - 1, min(n_syn, WEIGHT_SAMPLE)).astype(int))
+            record = _weight_sample(len(groups[source]) * len(groups[target]) // (k if focused else 1), p["p"],
+                                    len(trained[name][0]) if name in trained else None)
+            if len(record):
                 monitors[f"weights_{name}"] = b2.StateMonitor(
                     syn, "w", record=record, dt=WEIGHT_RECORD_DT_MS * b2.ms, name=f"weights_{name}")
         else:

@@ -7,6 +7,7 @@ import gymnasium as gym
 from dopasim.params import ConfigError, unknown_name
 from dopasim.tasks.base import ProgramTask, Session, SignalTask, Task, check_task
 from dopasim.tasks.bandit import Bandit, Reversal
+from dopasim.tasks.distal_reward import DistalReward
 from dopasim.tasks.external import GymTask
 from dopasim.tasks.gridworld import Gridworld
 from dopasim.tasks.meta_bandit import MetaBandit
@@ -18,7 +19,7 @@ from dopasim.tasks.two_step import TwoStep
 from dopasim.tasks.variable_magnitude import VariableMagnitude
 
 TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld, Rest, VariableMagnitude, TwoStep,
-                                 Revaluation, MetaBandit)}
+                                 Revaluation, MetaBandit, DistalReward)}
 #: an external Gymnasium environment: ``gym:ENV_ID`` (see :class:`dopasim.tasks.episodic.GymTask`)
 GYM_PREFIX = "gym:"
 

@@ -104,6 +104,11 @@ class Task(gym.Env):
             raise ConfigError(f"task {self.name} needs a circuit with the regions {', '.join(self.needs)}; circuit "
                               f"{graph.name!r} lacks {', '.join(missing)} (try --circuit {self.default_circuit})")
 
+    def check_mode(self, mode: str) -> None:
+        """Raise :class:`ConfigError`, with the reason, if the task cannot run at resolution ``mode``.
+
+        By default a task runs at both."""
+
     # -- one run ---------------------------------------------------------------
     def simulate(self, graph, mode: str, session: Session, decision: dict, progress: bool = True,
                  build_root=None):
@@ -181,10 +186,16 @@ class SignalTask(Task):
 
 
 class ProgramTask(Task):
-    """A closed-loop task: the circuit chooses, and the task's logic runs inside the simulation.
+    """A closed-loop task: the circuit's activity decides the outcomes, and the task's logic runs inside the simulation.
 
-    Subclasses provide :meth:`draws`, :meth:`program` and :meth:`table`.
+    Subclasses provide :meth:`draws`, :meth:`program` and :meth:`table`. Most
+    such tasks read a choice from the circuit (``chooses``); one whose outcomes
+    follow chosen cells' spikes instead (:class:`dopasim.circuits.loop.SpikeWatch`)
+    sets ``chooses = False`` and declares no decision parameters.
     """
+
+    #: whether the circuit's choice is read out (the decision parameters then apply)
+    chooses: bool = True
 
     def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """Every random draw of the session (outcome luck, contingencies ...), made beforehand from ``rng``."""
@@ -277,7 +288,7 @@ def check_task(task) -> list[str]:
             if tuple(names) != expected:
                 problems.append(f"{cls.__name__}.{method} takes ({', '.join(names)}); the contract is "
                                 f"{method}({', '.join(expected)})")
-    if issubclass(cls, ProgramTask) and not cls.decision_params:
+    if issubclass(cls, ProgramTask) and cls.chooses and not cls.decision_params:
         problems.append(f"{cls.__name__}.decision_params is empty: a closed-loop task reads its choice through "
                         "the decision read-out (dopasim.circuits.loop.DECISION_PARAMS)")
     if not problems:

@@ -27,8 +27,9 @@ from dopasim.analysis.plots.common import KIND_COLOURS, SIGN_STYLE, plt
 from dopasim.analysis.plots.conditioning import da_vs_td, distributional, dopamine_by_type, dopamine_transfer, value
 from dopasim.analysis.plots.episodes import episode_learning, maze_policy
 from dopasim.analysis.plots.rest import lfp_spectrum
+from dopasim.analysis.plots.stdp import distal_reward
 
-__all__ = ["KIND_COLOURS", "SIGN_STYLE", "activity", "choice_activity", "da_vs_td", "distributional",
+__all__ = ["KIND_COLOURS", "SIGN_STYLE", "activity", "choice_activity", "da_vs_td", "distal_reward", "distributional",
            "dopamine_by_type", "dopamine_transfer", "dose_response", "draw_circuit", "episode_learning", "group_bars",
            "learning_curve", "lfp_spectrum", "maze_policy", "opponent_weights", "study_figures", "test_choices",
            "value", "within_episode_learning", "write_figures"]

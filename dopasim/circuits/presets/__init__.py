@@ -3,7 +3,7 @@
 Each preset is a function that builds a :class:`CircuitGraph` from regions and projections
 only, the paper's weights as named constants: ``conditioning`` (``critic``, ``distributional``),
 ``basal_ganglia`` (``selection``, ``actor_critic``), ``planning`` (``model_based``, ``successor``),
-``memory`` (``working_memory``, ``meta_rl``).
+``memory`` (``working_memory``, ``meta_rl``), ``cortex`` (``stdp_network``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import inspect
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.presets.basal_ganglia import actor_critic, selection
 from dopasim.circuits.presets.conditioning import critic, distributional
+from dopasim.circuits.presets.cortex import stdp_network
 from dopasim.circuits.presets.memory import meta_rl, working_memory
 from dopasim.circuits.presets.planning import model_based, successor
 from dopasim.params import ConfigError, unknown_name
@@ -34,6 +35,8 @@ PRESETS = {
                 "slow-learning D1/D2 synapses: learning to learn a bandit (Wang et al. 2018)"),
     "working_memory": (working_memory, "prefrontal item pools with depressing recurrent excitation: "
                        "persistent activity holds the last cued item (Compte et al. 2000)"),
+    "stdp_network": (stdp_network, "cortical network with DA-STDP on every excitatory synapse and one chosen "
+                     "synapse between two marked cells: the distal reward problem (Izhikevich 2007)"),
 }
 
 
