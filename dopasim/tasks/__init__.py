@@ -5,7 +5,7 @@ from __future__ import annotations
 import gymnasium as gym
 
 from dopasim.params import ConfigError, unknown_name
-from dopasim.tasks.base import ProgramTask, Session, SignalTask, Task, check_task
+from dopasim.tasks.base import NothingToPlay, ProgramTask, Session, SignalTask, Task, check_task
 from dopasim.tasks.bandit import Bandit, Reversal
 from dopasim.tasks.distal_reward import DistalReward
 from dopasim.tasks.external import GymTask
@@ -75,5 +75,5 @@ def register_task(task: type, replace: bool = False) -> type:
     return task
 
 
-__all__ = ["GYM_PREFIX", "TASKS", "ProgramTask", "Session", "SignalTask", "Task", "check_task", "gym_id", "make",
+__all__ = ["GYM_PREFIX", "TASKS", "NothingToPlay", "ProgramTask", "Session", "SignalTask", "Task", "check_task", "gym_id", "make",
            "register_task"]

@@ -227,6 +227,24 @@ class ProgramTask(Task):
         return self.table(rec.events, draws), rec
 
 
+class NothingToPlay:
+    """The Gymnasium view of a task with no part for an agent (``rest``, ``distal_reward``): one observation,
+    one action, and every episode ends at its first step. Put it before the task's kind:
+    ``class Rest(NothingToPlay, SignalTask)``."""
+
+    observation_space = gym.spaces.Discrete(1)
+    action_space = gym.spaces.Discrete(1)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return 0, {}
+
+    def step(self, action):
+        if not self.action_space.contains(action):
+            raise ValueError(f"action {action!r} is not in {self.action_space}")
+        return 0, 0.0, True, False, {}
+
+
 #: what every task class declares, and of which type
 DECLARED = {"name": str, "summary": str, "params": dict, "reference_params": dict, "default_trials": int,
             "default_circuit": str, "unit": str, "learner": str, "needs": tuple}

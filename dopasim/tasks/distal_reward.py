@@ -37,15 +37,14 @@ learners are handed as a state representation.
 from __future__ import annotations
 
 import numpy as np
-from gymnasium import spaces
 
 from dopasim.circuits.loop import SpikeWatch, TaskProgram
 from dopasim.circuits.resolution import DT_MS
 from dopasim.params import ConfigError, Param, resolve
-from dopasim.tasks.base import ProgramTask
+from dopasim.tasks.base import NothingToPlay, ProgramTask
 
 
-class DistalReward(ProgramTask):
+class DistalReward(NothingToPlay, ProgramTask):
     name = "distal_reward"
     summary = ("Izhikevich (2007)'s distal reward problem: a chosen synapse's pairing is rewarded 1-3 s later; "
                "DA-STDP finds it (spiking only)")
@@ -77,20 +76,8 @@ class DistalReward(ProgramTask):
             raise ConfigError(f"task.delay_max_s={self.p['delay_max_s']} must be at least "
                               f"task.delay_min_s={self.p['delay_min_s']}")
         self.duration = float(self.p["epoch_s"])
-        self.observation_space = spaces.Discrete(1)
-        self.action_space = spaces.Discrete(1)
         self.pair: tuple[str, str] = ("presynaptic", "postsynaptic")
         self._bounds: dict[str, float] = {}
-
-    # -- Gymnasium view: the task has no agent's choice to play ---------------
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        return 0, {}
-
-    def step(self, action):
-        if not self.action_space.contains(action):
-            raise ValueError(f"action {action!r} is not in {self.action_space}")
-        return 0, 0.0, True, False, {}
 
     # -- the circuit -----------------------------------------------------------
     def check_mode(self, mode: str) -> None:

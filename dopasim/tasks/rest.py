@@ -22,12 +22,11 @@ Trial table columns (one row per epoch): ``trial``, ``t_start`` (s), ``rate_stn`
 from __future__ import annotations
 
 import numpy as np
-from gymnasium import spaces
 
 from dopasim.analysis.spectra import band_measures, power_spectrum
 from dopasim.circuits.regions import REGIONS
 from dopasim.params import ConfigError, Param, resolve
-from dopasim.tasks.base import SIGNAL_DT, SignalTask
+from dopasim.tasks.base import SIGNAL_DT, NothingToPlay, SignalTask
 
 #: the value of each signal when nothing happens (the cortex's serial compound reads -1 as "no stimulus")
 QUIET = {"cs": -1.0}
@@ -40,7 +39,7 @@ RESTING_STN_HZ = 75.0
 LOOP_DELAY_MS = 2.5
 
 
-class Rest(SignalTask):
+class Rest(NothingToPlay, SignalTask):
     name = "rest"
     summary = "no stimuli: spontaneous activity, STN/GPe LFP proxy and its beta band (13-30 Hz)"
     learner = "none"
@@ -62,23 +61,11 @@ class Rest(SignalTask):
         if self.settle >= self.duration:
             raise ConfigError(f"task.settle_ms={self.p['settle_ms']:.0f} must be shorter than one epoch "
                               f"(epoch_ms={self.p['epoch_ms']:.0f})")
-        self.observation_space = spaces.Discrete(1)
-        self.action_space = spaces.Discrete(1)
         self._inputs: dict[str, int | None] = {}
 
     def circuit_shape(self, mode: str | None = None) -> dict:
         """The resting state: an STN that fires, and STN <-> GPe delays where spikes travel (spiking mode)."""
         return {"stn_baseline_hz": RESTING_STN_HZ, "loop_delay_ms": LOOP_DELAY_MS if mode == "spiking" else 0.0}
-
-    # -- Gymnasium view: nothing to see, nothing to do ---------------------
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        return 0, {}
-
-    def step(self, action):
-        if not self.action_space.contains(action):
-            raise ValueError(f"action {action!r} is not in {self.action_space}")
-        return 0, 0.0, True, False, {}
 
     # -- the circuit's session ---------------------------------------------
     def check_circuit(self, graph) -> None:
