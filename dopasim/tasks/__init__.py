@@ -75,5 +75,5 @@ def register_task(task: type, replace: bool = False) -> type:
     return task
 
 
-__all__ = ["GYM_PREFIX", "TASKS", "NothingToPlay", "ProgramTask", "Session", "SignalTask", "Task", "check_task", "gym_id", "make",
-           "register_task"]
+__all__ = ["GYM_PREFIX", "TASKS", "NothingToPlay", "ProgramTask", "Session", "SignalTask", "Task", "check_task",
+           "gym_id", "make", "register_task"]
