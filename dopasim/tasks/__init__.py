@@ -18,8 +18,8 @@ from dopasim.tasks.revaluation import Revaluation
 from dopasim.tasks.two_step import TwoStep
 from dopasim.tasks.variable_magnitude import VariableMagnitude
 
-TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld, Rest, VariableMagnitude, TwoStep,
-                                 Revaluation, MetaBandit, DistalReward)}
+TASKS = {t.name: t for t in (Pavlovian, Bandit, Reversal, ProbabilisticSelection, Gridworld, Rest, VariableMagnitude,
+                             TwoStep, Revaluation, MetaBandit, DistalReward)}
 #: an external Gymnasium environment: ``gym:ENV_ID`` (see :class:`dopasim.tasks.episodic.GymTask`)
 GYM_PREFIX = "gym:"
 
