@@ -4,7 +4,7 @@
                      [--seed S] [--set KEY=VALUE ...] [--disease NAME]
                      [--lesion REGION=FRACTION ...] [--config FILE] [--out DIR] [--quiet]
     dopasim config show [the same arguments as run]
-    dopasim study TASK ... | dopasim sweep SPEC.toml ... | dopasim list
+    dopasim study TASK ... | dopasim sweep SPEC.toml ... | dopasim validate ... | dopasim list
 
 Exit status 0 on success, 2 on bad input (one line naming the bad value and the
 valid ones; nothing is written), 1 when the simulation cannot be built or run,
@@ -160,14 +160,34 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", type=Path, default=None, help="sweep directory (default: sweeps/SPEC-NAME)")
     sweep._add_action(next(a for a in study._actions if "--scheduler" in a.option_strings))
     sweep.add_argument("--quiet", action="store_true", help="no progress output")
+    validate = sub.add_parser("validate", help="test every scientific finding on fresh cohorts and write a "
+                              "report (resumable)",
+                              description="Run each registered finding (dopasim/validation/) on fresh subjects in "
+                              "each mode it claims, into OUT/subjects/; a rerun into the same OUT runs only the "
+                              "subjects it lacks. Writes OUT/validation.json and OUT/report.md with a figure per "
+                              "finding.")
+    validate.add_argument("--mode", choices=("rate", "spiking", "both"), default="rate",
+                          help="the resolutions to validate (default: rate)")
+    validate.add_argument("--subjects", type=_positive_int, default=10, help="subjects per group (default: 10)")
+    validate.add_argument("--only", action="append", default=None, metavar="NAME",
+                          help="only this finding (repeatable; `dopasim list findings` names them)")
+    validate.add_argument("--seed", type=_seed, default=1, help="the validation's seed, from which every "
+                          "subject's is drawn (default: 1); choose settings on another")
+    validate.add_argument("--workers", type=_positive_int, default=None,
+                          help="parallel processes (default: the number of cores)")
+    validate._add_action(next(a for a in study._actions if "--scheduler" in a.option_strings))
+    validate.add_argument("--out", type=Path, default=None, help="validation directory (default: "
+                          "validation/SEED-MODE)")
+    validate.add_argument("--quiet", action="store_true", help="no progress output")
     listing = sub.add_parser("list", help="list tasks, circuit presets and diseases; or a task's parameters, "
                              "the region types or the plasticity rules",
                              description="List tasks, circuit presets and diseases with one line each; with a "
                              "TASK, every parameter it takes (task.*, reference.*, decision.*) with its default, "
                              "unit, range and meaning; `dopasim list regions` and `dopasim list rules`: every "
-                             "region type and plasticity rule with its parameters.")
-    listing.add_argument("task", nargs="?", default=None, help="a task whose parameters to list, or 'regions' "
-                         "or 'rules'")
+                             "region type and plasticity rule with its parameters; `dopasim list findings`: "
+                             "what `dopasim validate` tests.")
+    listing.add_argument("task", nargs="?", default=None, help="a task whose parameters to list, or 'regions', "
+                         "'rules' or 'findings'")
     return parser
 
 
@@ -305,6 +325,26 @@ def _study(args) -> int:
     return 0
 
 
+def _validate(args) -> int:
+    from dopasim.validation import select
+    from dopasim.validation.runner import run_validation
+
+    modes = ["rate", "spiking"] if args.mode == "both" else [args.mode]
+    pairs = select(args.only, modes)
+    out = args.out or Path("validation") / f"seed{args.seed}-{args.mode}"
+    command = (f"dopasim validate --mode {args.mode} --subjects {args.subjects} --seed {args.seed}"
+               + "".join(f" --only {name}" for name in args.only or []))
+    record = run_validation(pairs, out, subjects=args.subjects, seed=args.seed, workers=args.workers,
+                            progress=not args.quiet, scheduler=args.scheduler, command=command)
+    if not args.quiet:
+        for r in record["findings"]:
+            print(f"  {r['finding']:<38} {r['mode']:<8} {r['effect']!s:>10} "
+                  f"[{r['ci_low']}, {r['ci_high']}]  {'holds' if r['holds'] else 'DOES NOT HOLD'}")
+        held = sum(r["holds"] for r in record["findings"])
+        print(f"dopasim: {held} of {len(record['findings'])} hold; report in {out}/report.md")
+    return 0
+
+
 def _terminate(signum, frame):
     raise KeyboardInterrupt  # unwinds like Ctrl-C: partial output removed, build lock released
 
@@ -320,6 +360,8 @@ def main(argv=None) -> int:
             return 0
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "validate":
+            return _validate(args)
         if args.command == "config":
             return _config_show(args)
         return _study(args) if args.command == "study" else _run(args)

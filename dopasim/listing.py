@@ -44,10 +44,22 @@ def _list_building_blocks(which: str) -> None:
         _print_params("circuit.PROJECTION", rule.params)
 
 
+def _list_findings() -> None:
+    """Every finding ``dopasim validate`` tests: its claim, paper, protocol and expectation."""
+    from dopasim.validation import FINDINGS
+
+    for name, f in FINDINGS.items():
+        groups = f.group if f.against is None else f"{f.group} vs {f.against}"
+        print(f"{name}  [{', '.join(f.modes)}; task {f.task}, {groups}]\n    {f.claim} ({f.paper})\n"
+              f"    {f.measured()} expected {f.expect} {f.threshold:g}")
+
+
 def print_listing(task: str | None = None) -> None:
-    """What ``dopasim list [TASK | regions | rules]`` prints."""
+    """What ``dopasim list [TASK | regions | rules | findings]`` prints."""
     if task in ("regions", "rules"):
         return _list_building_blocks(task)
+    if task == "findings":
+        return _list_findings()
     if task is not None:
         return _list_params(task)
     from dopasim.circuits.diseases import DISEASES

@@ -1,0 +1,32 @@
+"""Findings of choice: learning which arm pays and relearning when it reverses, and learning from gains
+and from losses with dopamine (Frank, Seeberger & O'Reilly 2004)."""
+
+from dopasim.validation import Finding, register_finding
+
+FRANK_2004 = "Frank, Seeberger & O'Reilly (2004) Science 306:1940"
+
+register_finding(Finding(
+    name="bandit_learns_the_better_arm", paper="Sutton & Barto (2018), ch. 2; Daw et al. (2006) Nature 441:876",
+    claim="on a two-armed bandit (0.8 / 0.2), the circuit chooses the richer arm in most of its last 100 trials",
+    task="bandit", measure="p_best_last100", expect="above", threshold=0.75))
+
+register_finding(Finding(
+    name="reversal_relearned", paper="Cools, Clark, Owen & Robbins (2002) J Neurosci 22:4563",
+    claim="after the contingencies swap, the circuit comes to choose the new richer arm",
+    task="reversal", measure="p_best_post", expect="above", threshold=0.6))
+
+register_finding(Finding(
+    name="healthy_choose_a", paper=FRANK_2004,
+    claim="healthy subjects learn from gains: they choose A (rewarded 80%) over novel pairings",
+    task="probabilistic_selection", measure="choose_a", expect="above", threshold=0.5))
+
+register_finding(Finding(
+    name="healthy_avoid_b", paper=FRANK_2004,
+    claim="healthy subjects learn from losses: they avoid B (rewarded 20%) in novel pairings",
+    task="probabilistic_selection", measure="avoid_b", expect="above", threshold=0.5))
+
+register_finding(Finding(
+    name="parkinsons_medication_reverses_bias", paper=FRANK_2004,
+    claim="off medication, Parkinson's patients learn more from losses than gains; on medication, the reverse",
+    task="probabilistic_selection", measure="choose_a", minus="avoid_b", group="parkinsons",
+    against="parkinsons_medicated", expect="below", threshold=0.0))

@@ -1,0 +1,102 @@
+"""The validation's outputs: ``validation.json``, ``report.md`` and a figure per finding and mode.
+
+``report.md`` opens with one table (finding x mode: effect [95% CI], holds),
+then a section per finding: the paper, the claim, what is measured, the
+figure (every subject a point). :func:`summary_table` is the table the docs
+include, generated from a committed ``validation.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from dopasim.validation.runner import FILENAME
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` whole: a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _fmt(x, digits: int = 2) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}".replace("-", "−")
+
+
+def summary_table(record: dict) -> str:
+    """Markdown: one row per finding, a column per mode: effect [95% CI], and whether it holds."""
+    modes = list(dict.fromkeys(r["mode"] for r in record["findings"]))
+    rows = {}
+    for r in record["findings"]:
+        rows.setdefault(r["finding"], {"claim": r["measured"], "expect": f"{r['expect']} {_fmt(r['threshold'])}"})
+        n = "/".join(str(v) for v in r["n"].values())
+        rows[r["finding"]][r["mode"]] = (f"{_fmt(r['effect'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}], "
+                                         f"n={n}: **{'holds' if r['holds'] else 'does not hold'}**")
+    lines = ["| finding | measure | expected | " + " | ".join(modes) + " |",
+             "| --- | --- | --- | " + " | ".join("---" for _ in modes) + " |"]
+    for name, row in rows.items():
+        cells = [row.get(m, "not claimed") for m in modes]
+        lines.append(f"| `{name}` | `{row['claim']}` | {row['expect']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def figure(result: dict, path: Path) -> None:
+    """Every subject a point, per group; the mean with its 95% CI; the threshold dashed."""
+    from dopasim.analysis.plots.common import plt
+
+    groups = list(result["values"])
+    fig, ax = plt.subplots(figsize=(1.6 + 1.2 * len(groups), 3.2))
+    rng = np.random.default_rng(0)  # jitter only
+    for x, group in enumerate(groups):
+        v = [y for y in result["values"][group] if y is not None]
+        ax.plot(x + rng.uniform(-0.15, 0.15, len(v)), v, "o", color=f"C{x}", ms=5, mec="k", mew=0.4)
+        if v:
+            ax.plot([x - 0.3, x + 0.3], [np.mean(v)] * 2, color="k", lw=1.5)
+    if result["effect"] is not None and len(groups) == 1:
+        ax.errorbar(0.4, result["effect"], yerr=[[result["effect"] - result["ci_low"]],
+                                                 [result["ci_high"] - result["effect"]]], fmt="s", color="k",
+                    capsize=4, label="mean, 95% CI")
+    threshold = result["threshold"]
+    if len(groups) == 1:
+        ax.axhline(threshold, ls="--", color="0.5", lw=1, label=f"expected {result['expect']} {threshold:g}")
+    ax.set_xticks(range(len(groups)), groups, fontsize=8)
+    ax.set_xlim(-0.6, len(groups) - 0.4 + (0.4 if len(groups) == 1 else 0))
+    verdict = "holds" if result["holds"] else "does not hold"
+    ax.set_title(f"{result['finding']} ({result['mode']}): {verdict}", fontsize=9)
+    ax.set_ylabel(result["measured"].split(":")[0], fontsize=8)
+    if len(groups) == 1:
+        ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write_report(record: dict, out: Path) -> None:
+    """``validation.json``, ``figures/FINDING-MODE.png`` and ``report.md`` in ``out``."""
+    out = Path(out)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    sections = []
+    for r in record["findings"]:
+        stem = f"{r['finding']}-{r['mode']}"
+        figure(r, out / "figures" / f"{stem}.png")
+        sections.append(f"### `{r['finding']}` ({r['mode']})\n\n{r['claim']} ({r['paper']}).\n\n"
+                        f"Task `{r['task']}`; measured `{r['measured']}`, expected {r['expect']} "
+                        f"{r['threshold']:g}: effect {_fmt(r['effect'], 3)}, 95% CI [{_fmt(r['ci_low'], 3)}, "
+                        f"{_fmt(r['ci_high'], 3)}], p = {_fmt(r['p'], 4)}, n = "
+                        f"{', '.join(f'{g} {n}' for g, n in r['n'].items())}: "
+                        f"**{'holds' if r['holds'] else 'does not hold'}**.\n\n![{stem}](figures/{stem}.png)\n")
+    held = sum(r["holds"] for r in record["findings"])
+    header = (f"# Validation: {held} of {len(record['findings'])} finding x mode hold\n\n"
+              f"`{record['command']}`, validation seed {record['seed']}, {record['subjects_per_group']} subjects "
+              f"per group; {record['date']}; {record['machine']}, {record['workers']} workers; "
+              f"{record['wall_s']:.0f} s for {record['subjects_run']} subjects run now.\n\n"
+              "Each finding holds when the 95% confidence interval of its effect lies wholly on the expected "
+              "side of the threshold (one group: a t interval of the mean; two groups: Welch's interval of the "
+              "difference).\n\n")
+    _write(out / FILENAME, json.dumps(record, indent=1) + "\n")
+    _write(out / "report.md", header + summary_table(record) + "\n" + "\n".join(sections))

@@ -1,0 +1,152 @@
+"""Run findings on fresh cohorts: every subject a run of its own, on the sweep engine, resumable.
+
+Each subject's run directory is ``OUT/subjects/PROTOCOL/MODE/GROUP-sNN``
+(findings that run the same protocol share their subjects); it appears only
+once complete, and a subject whose directory exists is not run
+again, so a validation killed and started again into the same ``OUT`` runs
+only the subjects it lacks. At the end come the statistics
+(``validation.json``) and the report (``report.md``, ``figures/``), written
+whole each time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from dopasim.params import ConfigError
+from dopasim.study import HEALTHY, MAX_SUBJECTS, compare, run_into, subject_seed
+from dopasim.validation import Finding
+
+FILENAME = "validation.json"
+
+
+def seed_of(validation_seed: int, finding: Finding, mode: str, group: str, subject: int) -> int:
+    """A subject's seed, drawn by the study engine from the validation's seed, the protocol it runs, the mode
+    and its group."""
+    return subject_seed(validation_seed, f"{finding.protocol(mode, group)}/{mode}/{group}", subject)
+
+
+def _disease(group: str) -> str | None:
+    return None if group == HEALTHY else group
+
+
+def check(pairs: list[tuple[Finding, str]], subjects: int) -> None:
+    """Every finding's protocol configured in each of its modes before any subject runs."""
+    from dopasim.experiment import check_run_args, configure
+
+    if isinstance(subjects, bool) or not isinstance(subjects, int) or not 1 <= subjects <= MAX_SUBJECTS:
+        raise ConfigError(f"subjects={subjects!r} must be a whole number from 1 to {MAX_SUBJECTS}")
+    for finding, mode in pairs:
+        for group in finding.groups:
+            try:
+                the_task, _, _, _ = configure(finding.task, finding.circuit, dict(finding.sets), _disease(group),
+                                              None, mode)
+                trials = finding.trials_in(mode)
+                check_run_args(mode, the_task.default_trials if trials is None else trials, 1)
+            except ConfigError as err:
+                raise ConfigError(f"finding {finding.name!r} ({mode}, {group}): {err}") from None
+
+
+def _subject(folder: Path, finding: Finding, mode: str, group: str, seed: int) -> tuple[str, dict]:
+    summary = run_into(folder, finding.task, finding.circuit, mode, finding.trials_in(mode), seed,
+                       dict(finding.sets), _disease(group), [])
+    return str(folder), summary
+
+
+def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 10, seed: int = 1,
+                   workers: int | None = None, progress: bool = True, scheduler: str | None = None,
+                   command: str = "") -> dict:
+    """Run every subject of every (finding, mode) in ``pairs`` not yet complete under ``out``; write the
+    statistics and the report. Returns what ``validation.json`` holds."""
+    from dopasim.experiment import remove_unfinished
+    from dopasim.sweep import run_calls
+    from dopasim.validation.report import write_report
+
+    check(pairs, subjects)
+    started = time.perf_counter()
+    out = Path(out)
+    plan = []  # (finding, mode, group, subject, seed, folder)
+    for finding, mode in pairs:
+        for group in finding.groups:
+            parent = out / "subjects" / finding.protocol(mode, group) / mode
+            parent.mkdir(parents=True, exist_ok=True)
+            remove_unfinished(parent)
+            for s in range(subjects):
+                plan.append((finding, mode, group, s, seed_of(seed, finding, mode, group, s),
+                             (parent / f"{group}-s{s:02d}").resolve()))
+    # findings that run the same protocol share its subjects: each runs once
+    missing = list({p[5]: p for p in plan if not (p[5] / "summary.json").exists()}.values())
+    if progress:
+        print(f"dopasim: {len(pairs)} finding x mode, {len(plan)} subjects, {len(plan) - len(missing)} already "
+              "complete", file=sys.stderr)
+    outcome = run_calls([(_subject, folder, f, mode, group, sd) for f, mode, group, _, sd, folder in missing],
+                        workers, progress, "validate", "subject", scheduler)
+    results = []
+    for finding, mode in pairs:
+        values = {}
+        for group in finding.groups:
+            folders = [p[5] for p in plan if p[0] is finding and p[1] == mode and p[2] == group]
+            values[group] = [finding.value(json.loads((f / "summary.json").read_text())) for f in folders]
+        results.append(judge(finding, mode, values))
+    record = {"command": command, "seed": seed, "subjects_per_group": subjects,
+              "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+                         f"Python {platform.python_version()}",
+              "workers": workers or os.cpu_count(), "subjects_run": len(missing), "restarts": outcome.restarts,
+              "wall_s": round(time.perf_counter() - started, 1), "findings": results}
+    write_report(record, out)
+    return record
+
+
+def judge(finding: Finding, mode: str, values: dict[str, list]) -> dict:
+    """A finding's statistics in one mode: n, effect, its 95% CI, p, and whether it holds.
+
+    One group: the mean against the threshold (one-sample t-test, t interval).
+    Two groups: the difference of the means (``group`` minus ``against``),
+    Welch's test and interval. It holds when the whole interval lies on the
+    expected side of the threshold.
+    """
+    from scipy import stats
+
+    clean = {g: np.array([v for v in vs if v is not None and math.isfinite(v)], dtype=float)
+             for g, vs in values.items()}
+    row = {"finding": finding.name, "mode": mode, "paper": finding.paper, "claim": finding.claim,
+           "task": finding.task, "measured": finding.measured(), "expect": finding.expect,
+           "threshold": finding.threshold, "values": {g: [_num(v) for v in vs] for g, vs in values.items()},
+           "n": {g: int(len(v)) for g, v in clean.items()}, "effect": None, "ci_low": None, "ci_high": None,
+           "p": None, "holds": False}
+    if finding.against is None:
+        v = clean[finding.group]
+        if len(v) >= 2:
+            mean, sem = v.mean(), v.std(ddof=1) / math.sqrt(len(v))
+            half = stats.t.ppf(0.975, len(v) - 1) * sem
+            p = stats.ttest_1samp(v, finding.threshold).pvalue if sem > 0 else (0.0 if mean != finding.threshold
+                                                                                   else 1.0)
+            row.update(effect=mean, ci_low=mean - half, ci_high=mean + half, p=float(p))
+    else:
+        c = compare(clean[finding.against], clean[finding.group])
+        row.update(effect=c["difference"], ci_low=c["ci_low"], ci_high=c["ci_high"], p=c["p"])
+        if c["difference"] is not None and c["ci_low"] is None:  # both groups without spread
+            row.update(ci_low=c["difference"], ci_high=c["difference"], p=0.0)
+    if row["ci_low"] is not None:
+        row["holds"] = bool(row["ci_low"] > finding.threshold if finding.expect == "above"
+                            else row["ci_high"] < finding.threshold)
+    for key in ("effect", "ci_low", "ci_high", "p"):
+        row[key] = _num(row[key])
+    return row
+
+
+def _num(x):
+    if x is None:
+        return None
+    x = float(x)
+    return round(x, 6) if math.isfinite(x) else None

@@ -1,0 +1,85 @@
+"""`dopasim validate`: findings as cohort tests on fresh subjects, a report, and a run that resumes."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from dopasim.cli import main
+from dopasim.params import ConfigError
+from dopasim.tasks import TASKS
+from dopasim.validation import FINDINGS, Finding, select
+from dopasim.validation.runner import judge, seed_of
+
+
+def test_every_finding_names_a_task_a_paper_and_a_direction_in_modes_that_exist():
+    assert len(FINDINGS) >= 9
+    for finding in FINDINGS.values():
+        assert finding.task in TASKS and finding.paper and finding.claim
+        assert set(finding.modes) <= {"rate", "spiking"} and finding.expect in ("above", "below")
+
+
+def test_findings_that_run_one_protocol_share_subjects_whose_seeds_no_one_chose():
+    cs, us = FINDINGS["cs_response_grows"], FINDINGS["us_response_fades"]
+    assert cs.protocol("rate", "healthy") == us.protocol("rate", "healthy")
+    assert cs.protocol("rate", "healthy") != FINDINGS["omission_dip"].protocol("rate", "healthy")
+    seeds = {seed_of(1, cs, "rate", "healthy", s) for s in range(10)}
+    assert len(seeds) == 10 and seeds.isdisjoint({seed_of(2, cs, "rate", "healthy", s) for s in range(10)})
+
+
+def test_a_cohort_holds_only_when_its_whole_interval_lies_on_the_expected_side():
+    above = Finding("demo", "paper", "claim", "pavlovian", "x", "above", threshold=0.5)
+    assert judge(above, "rate", {"healthy": [0.8, 0.9, 0.85, 0.7]})["holds"]
+    wide = judge(above, "rate", {"healthy": [0.2, 0.9, 0.95, 0.6]})  # mean 0.66, but the interval reaches 0.5
+    assert wide["ci_low"] < 0.5 < wide["effect"] and not wide["holds"]
+    assert not judge(above, "rate", {"healthy": [0.9]})["holds"]  # one subject: no interval, no finding
+    pair = Finding("demo", "paper", "claim", "pavlovian", "x", "below", group="a", against="b")
+    result = judge(pair, "rate", {"a": [0.1, 0.2, 0.15], "b": [0.6, 0.7, 0.65]})
+    assert result["holds"] and result["effect"] == pytest.approx(-0.5)
+
+
+def test_unknown_findings_and_modes_no_finding_claims_are_refused():
+    with pytest.raises(ConfigError, match="unknown finding 'nope'.*omission_dip"):
+        select(["nope"], ["rate"])
+    with pytest.raises(ConfigError, match="expect"):
+        Finding("demo", "paper", "claim", "pavlovian", "x", "sideways")
+    assert main(["validate", "--only", "nope"]) == 2
+
+
+@pytest.mark.slow
+def test_a_smoke_validation_writes_the_report_and_its_json(tmp_path):
+    out = tmp_path / "validation"
+    assert main(["validate", "--only", "omission_dip", "--subjects", "2", "--out", str(out), "--quiet"]) == 0
+    record = json.loads((out / "validation.json").read_text())
+    [result] = record["findings"]
+    assert result["finding"] == "omission_dip" and result["mode"] == "rate" and result["n"] == {"healthy": 2}
+    assert result["holds"] and result["effect"] < -1.0  # the dip, in Hz below the tonic rate
+    report = (out / "report.md").read_text()
+    assert "| `omission_dip` |" in report and "figures/omission_dip-rate.png" in report
+    assert (out / "figures" / "omission_dip-rate.png").stat().st_size > 0
+    assert record["wall_s"] > 0 and "cores" in record["machine"]
+
+
+@pytest.mark.slow
+def test_a_killed_validation_started_again_runs_only_the_missing_subjects(tmp_path):
+    out = tmp_path / "validation"
+    argv = ["validate", "--only", "omission_dip", "--subjects", "4", "--workers", "1", "--out", str(out), "--quiet"]
+    process = subprocess.Popen([sys.executable, "-m", "dopasim.cli", *argv], start_new_session=True)
+    subjects = out / "subjects"
+    deadline = time.time() + 300
+    while time.time() < deadline and not list(subjects.glob("*/rate/*/summary.json")):
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done = sorted(p.parent for p in subjects.glob("*/rate/*/summary.json"))
+    assert 1 <= len(done) < 4 and not (out / "validation.json").exists()
+    before = {p: (p / "summary.json").stat().st_mtime_ns for p in done}
+    assert main(argv) == 0
+    record = json.loads((out / "validation.json").read_text())
+    assert record["subjects_run"] == 4 - len(done) and record["findings"][0]["n"] == {"healthy": 4}
+    assert {p: (p / "summary.json").stat().st_mtime_ns for p in done} == before  # not run again
+    assert not list(subjects.glob("*/rate/.*partial*"))  # the killed run's half-written directory is gone
