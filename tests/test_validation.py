@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from dopasim.cli import main
 from dopasim.params import ConfigError
 from dopasim.tasks import TASKS
 from dopasim.validation import FINDINGS, Finding, select
+from dopasim.validation.report import update_document
 from dopasim.validation.runner import judge, seed_of
 
 
@@ -80,6 +82,19 @@ def test_a_killed_validation_started_again_runs_only_the_missing_subjects(tmp_pa
     before = {p: (p / "summary.json").stat().st_mtime_ns for p in done}
     assert main(argv) == 0
     record = json.loads((out / "validation.json").read_text())
-    assert record["subjects_run"] == 4 - len(done) and record["findings"][0]["n"] == {"healthy": 4}
+    assert record["invocations"][-1]["subjects_run"] == 4 - len(done) and record["findings"][0]["n"] == {"healthy": 4}
     assert {p: (p / "summary.json").stat().st_mtime_ns for p in done} == before  # not run again
     assert not list(subjects.glob("*/rate/.*partial*"))  # the killed run's half-written directory is gone
+
+
+REPORTS = Path(__file__).resolve().parent.parent / "docs" / "validation"
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_readme_findings_table_is_generated_from_the_committed_reports_and_lists_every_finding():
+    records = [json.loads((REPORTS / mode / "validation.json").read_text()) for mode in ("rate", "spiking")]
+    assert update_document(README, records) == README.read_text(), \
+        "regenerate: python -m dopasim.validation.report README.md docs/validation/*/validation.json"
+    reported = {(r["finding"], r["mode"]) for record in records for r in record["findings"]}
+    claimed = {(f.name, mode) for f in FINDINGS.values() for mode in f.modes}
+    assert claimed <= reported, f"findings missing from the committed reports: {sorted(claimed - reported)}"

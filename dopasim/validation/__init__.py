@@ -10,7 +10,8 @@ study engine draws (:func:`dopasim.study.subject_seed`) from the validation's
 seed, the finding, the mode and the group: never seeds chosen by hand.
 
 Findings are registered by topic in the modules of this package
-(:mod:`dopasim.validation.conditioning`, :mod:`dopasim.validation.choice`);
+(:mod:`dopasim.validation.conditioning`, :mod:`dopasim.validation.choice`,
+:mod:`dopasim.validation.spiking`);
 ``dopasim validate`` runs them (:mod:`dopasim.validation.runner`) and writes
 ``validation.json`` and ``report.md`` (:mod:`dopasim.validation.report`).
 """
@@ -117,6 +118,6 @@ def select(names: list[str] | None, modes: list[str]) -> list[tuple[Finding, str
 
 
 # the topics register their findings, in this order
-from dopasim.validation import conditioning, choice  # noqa: E402,F401,I001
+from dopasim.validation import conditioning, choice, spiking  # noqa: E402,F401,I001
 
 __all__ = ["FINDINGS", "Finding", "register_finding", "select"]

@@ -29,4 +29,11 @@ register_finding(Finding(
     name="parkinsons_medication_reverses_bias", paper=FRANK_2004,
     claim="off medication, Parkinson's patients learn more from losses than gains; on medication, the reverse",
     task="probabilistic_selection", measure="choose_a", minus="avoid_b", group="parkinsons",
-    against="parkinsons_medicated", expect="below", threshold=0.0))
+    against="parkinsons_medicated", expect="below", threshold=0.0, modes=("rate",)))
+
+register_finding(Finding(
+    name="depression_blunts_reward_dopamine", paper="Huys, Pizzagalli, Bogdan & Dayan (2013) Biol Mood Anxiety "
+    "Disord 3:12",
+    claim="with halved reward sensitivity (anhedonia), a reward evokes a smaller dopamine burst",
+    task="bandit", measure="da_rewarded", group="depression", against="healthy", expect="below", threshold=0.0,
+    modes=("rate",)))

@@ -26,3 +26,9 @@ register_finding(Finding(
     name="dopamine_is_td_error", paper="Montague, Dayan & Sejnowski (1996) J Neurosci 16:1936",
     claim="trial by trial, the dopamine response at the cue follows the reference TD(lambda) error (r > 0.8)",
     task="pavlovian", measure="corr_da_td_cs", expect="above", threshold=0.8, trials=150))
+
+register_finding(Finding(
+    name="addictive_cue_value_keeps_rising", paper="Redish (2004) Science 306:1944",
+    claim="a cue that predicts a drug keeps gaining value, where a cue that predicts a plain reward levels off",
+    task="pavlovian", measure="value_slope_late", group="addiction", against="healthy", expect="above",
+    threshold=0.0, trials=150, sets=(("task.drug", True),), modes=("rate",)))

@@ -28,6 +28,10 @@ def _fmt(x, digits: int = 2) -> str:
     return "n/a" if x is None else f"{x:.{digits}f}".replace("-", "−")
 
 
+def _p(p) -> str:
+    return "n/a" if p is None else f"{p:.2g}"
+
+
 def summary_table(record: dict) -> str:
     """Markdown: one row per finding, a column per mode: effect [95% CI], and whether it holds."""
     modes = list(dict.fromkeys(r["mode"] for r in record["findings"]))
@@ -67,7 +71,8 @@ def figure(result: dict, path: Path) -> None:
     ax.set_xticks(range(len(groups)), groups, fontsize=8)
     ax.set_xlim(-0.6, len(groups) - 0.4 + (0.4 if len(groups) == 1 else 0))
     verdict = "holds" if result["holds"] else "does not hold"
-    ax.set_title(f"{result['finding']} ({result['mode']}): {verdict}", fontsize=9)
+    ax.set_title(f"{result['finding']} ({result['mode']})\n{_fmt(result['effect'])} [{_fmt(result['ci_low'])}, "
+                 f"{_fmt(result['ci_high'])}]: {verdict}", fontsize=8)
     ax.set_ylabel(result["measured"].split(":")[0], fontsize=8)
     if len(groups) == 1:
         ax.legend(fontsize=7, frameon=False)
@@ -86,17 +91,59 @@ def write_report(record: dict, out: Path) -> None:
         figure(r, out / "figures" / f"{stem}.png")
         sections.append(f"### `{r['finding']}` ({r['mode']})\n\n{r['claim']} ({r['paper']}).\n\n"
                         f"Task `{r['task']}`; measured `{r['measured']}`, expected {r['expect']} "
-                        f"{r['threshold']:g}: effect {_fmt(r['effect'], 3)}, 95% CI [{_fmt(r['ci_low'], 3)}, "
-                        f"{_fmt(r['ci_high'], 3)}], p = {_fmt(r['p'], 4)}, n = "
+                        f"{r['threshold']:.3g}: effect {_fmt(r['effect'], 3)}, 95% CI [{_fmt(r['ci_low'], 3)}, "
+                        f"{_fmt(r['ci_high'], 3)}], p = {_p(r['p'])}, n = "
                         f"{', '.join(f'{g} {n}' for g, n in r['n'].items())}: "
                         f"**{'holds' if r['holds'] else 'does not hold'}**.\n\n![{stem}](figures/{stem}.png)\n")
     held = sum(r["holds"] for r in record["findings"])
     header = (f"# Validation: {held} of {len(record['findings'])} finding x mode hold\n\n"
               f"`{record['command']}`, validation seed {record['seed']}, {record['subjects_per_group']} subjects "
               f"per group; {record['date']}; {record['machine']}, {record['workers']} workers; "
-              f"{record['wall_s']:.0f} s for {record['subjects_run']} subjects run now.\n\n"
+              f"{record['wall_s']:.0f} s for {record['subjects_run']} subjects"
+              + (f", over {len(record['invocations'])} invocations" if len(record["invocations"]) > 1 else "")
+              + ".\n\n"
               "Each finding holds when the 95% confidence interval of its effect lies wholly on the expected "
               "side of the threshold (one group: a t interval of the mean; two groups: Welch's interval of the "
               "difference).\n\n")
     _write(out / FILENAME, json.dumps(record, indent=1) + "\n")
     _write(out / "report.md", header + summary_table(record) + "\n" + "\n".join(sections))
+
+
+#: the lines around the generated findings table in a document (the README)
+BEGIN = "<!-- findings: generated from docs/validation/*/validation.json by python -m dopasim.validation.report -->"
+END = "<!-- end of findings -->"
+
+
+def findings_block(records: list[dict]) -> str:
+    """The generated block: per validation (mode), where it came from, then its table."""
+    parts = []
+    for record in records:
+        held = sum(r["holds"] for r in record["findings"])
+        parts.append(f"`{record['command']}` ({record['date']}; {record['machine']}; {record['wall_s'] / 60:.0f} min "
+                     f"with {record['workers']} workers): {held} of {len(record['findings'])} hold.\n\n"
+                     + summary_table(record))
+    return "\n".join(parts)
+
+
+def update_document(document: Path, records: list[dict]) -> str:
+    """``document``'s text with the block between :data:`BEGIN` and :data:`END` generated from ``records``."""
+    text = Path(document).read_text()
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"{document} has no findings block ({BEGIN} ... {END})")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{BEGIN}\n{findings_block(records)}{END}{tail}"
+
+
+def main(argv: list[str]) -> None:
+    """``python -m dopasim.validation.report DOCUMENT VALIDATION.json ...``: regenerate DOCUMENT's block."""
+    if len(argv) < 2:
+        raise SystemExit("usage: python -m dopasim.validation.report DOCUMENT VALIDATION.json [VALIDATION.json ...]")
+    records = [json.loads(Path(p).read_text()) for p in argv[1:]]
+    _write(Path(argv[0]), update_document(Path(argv[0]), records))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

@@ -84,10 +84,11 @@ def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 
                 plan.append((finding, mode, group, s, seed_of(seed, finding, mode, group, s),
                              (parent / f"{group}-s{s:02d}").resolve()))
     # findings that run the same protocol share its subjects: each runs once
-    missing = list({p[5]: p for p in plan if not (p[5] / "summary.json").exists()}.values())
+    unique = {p[5]: p for p in plan}
+    missing = [p for folder, p in unique.items() if not (folder / "summary.json").exists()]
     if progress:
-        print(f"dopasim: {len(pairs)} finding x mode, {len(plan)} subjects, {len(plan) - len(missing)} already "
-              "complete", file=sys.stderr)
+        print(f"dopasim: {len(pairs)} finding x mode, {len(unique)} subjects, {len(unique) - len(missing)} "
+              "already complete", file=sys.stderr)
     outcome = run_calls([(_subject, folder, f, mode, group, sd) for f, mode, group, _, sd, folder in missing],
                         workers, progress, "validate", "subject", scheduler)
     results = []
@@ -97,14 +98,25 @@ def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 
             folders = [p[5] for p in plan if p[0] is finding and p[1] == mode and p[2] == group]
             values[group] = [finding.value(json.loads((f / "summary.json").read_text())) for f in folders]
         results.append(judge(finding, mode, values))
-    record = {"command": command, "seed": seed, "subjects_per_group": subjects,
-              "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    now = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+           "wall_s": round(time.perf_counter() - started, 1), "subjects_run": len(missing),
+           "restarts": outcome.restarts}
+    history = _history(out / FILENAME) + [now]
+    record = {"command": command, "seed": seed, "subjects_per_group": subjects, "date": now["date"],
               "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
                          f"Python {platform.python_version()}",
-              "workers": workers or os.cpu_count(), "subjects_run": len(missing), "restarts": outcome.restarts,
-              "wall_s": round(time.perf_counter() - started, 1), "findings": results}
+              "workers": workers or os.cpu_count(), "subjects_run": sum(h["subjects_run"] for h in history),
+              "wall_s": round(sum(h["wall_s"] for h in history), 1), "invocations": history, "findings": results}
     write_report(record, out)
     return record
+
+
+def _history(previous: Path) -> list[dict]:
+    """The earlier invocations into this directory (a resumed or repeated validation): their times add up."""
+    try:
+        return list(json.loads(previous.read_text()).get("invocations", []))
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def judge(finding: Finding, mode: str, values: dict[str, list]) -> dict:
@@ -140,8 +152,9 @@ def judge(finding: Finding, mode: str, values: dict[str, list]) -> dict:
     if row["ci_low"] is not None:
         row["holds"] = bool(row["ci_low"] > finding.threshold if finding.expect == "above"
                             else row["ci_high"] < finding.threshold)
-    for key in ("effect", "ci_low", "ci_high", "p"):
+    for key in ("effect", "ci_low", "ci_high"):
         row[key] = _num(row[key])
+    row["p"] = None if row["p"] is None or not math.isfinite(row["p"]) else float(f"{row['p']:.3g}")
     return row
 
 
