@@ -11,7 +11,7 @@ seed, the finding, the mode and the group: never seeds chosen by hand.
 
 Findings are registered by topic in the modules of this package
 (:mod:`dopasim.validation.conditioning`, :mod:`dopasim.validation.choice`,
-:mod:`dopasim.validation.spiking`);
+:mod:`dopasim.validation.planning`, :mod:`dopasim.validation.spiking`);
 ``dopasim validate`` runs them (:mod:`dopasim.validation.runner`) and writes
 ``validation.json`` and ``report.md`` (:mod:`dopasim.validation.report`).
 """
@@ -118,6 +118,6 @@ def select(names: list[str] | None, modes: list[str]) -> list[tuple[Finding, str
 
 
 # the topics register their findings, in this order
-from dopasim.validation import conditioning, choice, spiking  # noqa: E402,F401,I001
+from dopasim.validation import conditioning, choice, planning, spiking  # noqa: E402,F401,I001
 
 __all__ = ["FINDINGS", "Finding", "register_finding", "select"]

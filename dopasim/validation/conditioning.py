@@ -32,3 +32,19 @@ register_finding(Finding(
     claim="a cue that predicts a drug keeps gaining value, where a cue that predicts a plain reward levels off",
     task="pavlovian", measure="value_slope_late", group="addiction", against="healthy", expect="above",
     threshold=0.0, trials=150, sets=(("task.drug", True),), modes=("rate",)))
+
+DABNEY_2020 = "Dabney et al. (2020) Nature 577:671"
+#: a bimodal reward distribution: three small and three large magnitudes
+BIMODAL = (("task.magnitudes", "0.1,0.3,0.5,1.1,1.3,1.5"),)
+
+register_finding(Finding(
+    name="distributional_reversal_points", paper=DABNEY_2020,
+    claim="dopamine cells that scale positive errors up reverse at larger rewards: asymmetry and reversal point "
+          "correlate across cells",
+    task="variable_magnitude", measure="asymmetry_reversal_corr", expect="above", threshold=0.5, sets=BIMODAL))
+
+register_finding(Finding(
+    name="distributional_code_is_bimodal", paper=DABNEY_2020,
+    claim="the reward distribution decoded from the dopamine cells' reversal points has the two modes of a "
+          "bimodal reward",
+    task="variable_magnitude", measure="decoded_modes", expect="above", threshold=1.5, sets=BIMODAL))
