@@ -102,3 +102,17 @@ def test_the_readme_findings_table_is_generated_from_the_committed_reports_and_l
     reported = {(r["finding"], r["mode"]) for record in records for r in record["findings"]}
     claimed = {(f.name, mode) for f in FINDINGS.values() for mode in f.modes}
     assert claimed <= reported, f"findings missing from the committed reports: {sorted(claimed - reported)}"
+
+
+@pytest.mark.slow
+def test_stored_subjects_run_with_settings_that_changed_since_are_refused_not_reused(tmp_path, capsys):
+    out = tmp_path / "validation"
+    argv = ["validate", "--only", "omission_dip", "--subjects", "2", "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    [stored] = [p for p in out.glob("subjects/*/rate/healthy-s00/run.json")]
+    config = json.loads(stored.read_text())
+    config["task"]["reward_prob"] = 0.5  # as if the task's default had changed after this subject ran
+    stored.write_text(json.dumps(config))
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert "other task settings" in capsys.readouterr().err

@@ -2,11 +2,12 @@
 
 Each subject's run directory is ``OUT/subjects/PROTOCOL/MODE/GROUP-sNN``
 (findings that run the same protocol share their subjects); it appears only
-once complete, and a subject whose directory exists is not run
-again, so a validation killed and started again into the same ``OUT`` runs
-only the subjects it lacks. At the end come the statistics
-(``validation.json``) and the report (``report.md``, ``figures/``), written
-whole each time.
+once complete, and a subject whose directory exists is not run again, so a
+validation killed and started again into the same ``OUT`` runs only the
+subjects it lacks. A stored subject whose settings differ from what its
+protocol gives now (a default changed since) is refused, not reused. At the
+end come the statistics (``validation.json``) and the report (``report.md``,
+``figures/``), written whole each time.
 """
 
 from __future__ import annotations
@@ -56,6 +57,31 @@ def check(pairs: list[tuple[Finding, str]], subjects: int) -> None:
                 raise ConfigError(f"finding {finding.name!r} ({mode}, {group}): {err}") from None
 
 
+#: what must match between a stored subject's run.json and its protocol today for the subject to be reused
+SETTINGS = ("task", "circuit", "reference", "decision", "disease", "mode", "trials")
+
+
+def _settings(finding: Finding, mode: str, group: str) -> dict:
+    """The resolved settings (as run.json records them, as plain JSON) a subject of ``group`` runs with."""
+    from dopasim.experiment import configure, resolved_config
+
+    the_task, graph, reference, decision = configure(finding.task, finding.circuit, dict(finding.sets),
+                                                     _disease(group), None, mode)
+    trials = finding.trials_in(mode)
+    config = resolved_config(the_task, graph, reference, decision, _disease(group), mode,
+                             the_task.default_trials if trials is None else trials, 0)
+    return json.loads(json.dumps({k: config[k] for k in SETTINGS}, default=str))
+
+
+def check_stored(folder: Path, expected: dict) -> None:
+    """Refuse a stored subject run with other settings than its protocol gives now (a default changed since)."""
+    stored = json.loads((folder / "run.json").read_text())
+    changed = [k for k in SETTINGS if stored.get(k) != expected[k]]
+    if changed:
+        raise ConfigError(f"{folder} was run with other {', '.join(changed)} settings than its protocol gives now "
+                          "(a default changed since): validate into a new --out")
+
+
 def _subject(folder: Path, finding: Finding, mode: str, group: str, seed: int) -> tuple[str, dict]:
     summary = run_into(folder, finding.task, finding.circuit, mode, finding.trials_in(mode), seed,
                        dict(finding.sets), _disease(group), [])
@@ -86,6 +112,13 @@ def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 
     # findings that run the same protocol share its subjects: each runs once
     unique = {p[5]: p for p in plan}
     missing = [p for folder, p in unique.items() if not (folder / "summary.json").exists()]
+    expected = {}
+    for finding, mode, group, _, _, folder in unique.values():
+        if (folder / "summary.json").exists():
+            key = (finding.protocol(mode, group), mode)
+            if key not in expected:
+                expected[key] = _settings(finding, mode, group)
+            check_stored(folder, expected[key])
     if progress:
         print(f"dopasim: {len(pairs)} finding x mode, {len(unique)} subjects, {len(unique) - len(missing)} "
               "already complete", file=sys.stderr)
