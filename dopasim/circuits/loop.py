@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dopasim.params import Param, resolve
+from dopasim.params import ConfigError, Param, resolve
 
 #: decision read-out parameters (``--set decision.PARAM=...``)
 DECISION_PARAMS = {
@@ -312,8 +312,6 @@ class TaskLoop:
     def watch(self, groups: dict, mode: str) -> None:
         """Synapses from each watched region's chosen cells onto the task group, running the task's code."""
         import brian2 as b2
-
-        from dopasim.params import ConfigError
 
         for watch in self.program.watches:
             if mode != "spiking":

@@ -143,8 +143,7 @@ class DistalReward(NothingToPlay, ProgramTask):
         name = self.p["synapse"]
         times, chosen = rec.weights[name]
         others = [(t, w / bounds[n]) for n, (t, w) in rec.weights.items() if n != name and w.size]
-        out = {k: [] for k in ("chosen_weight", "others_median", "others_p99", "chosen_rank", "rate_excitatory",
-                               "rate_dopamine")}
+        out = {k: [] for k in ("chosen_weight", "others_median", "others_p99", "chosen_rank")}
         for end in table["t_end"]:
             now = chosen[0, min(np.searchsorted(times, end - 1e-9), len(times) - 1)] / bounds[name]
             sample = np.concatenate([w[:, min(np.searchsorted(t, end - 1e-9), len(t) - 1)] for t, w in others]) \
@@ -153,15 +152,11 @@ class DistalReward(NothingToPlay, ProgramTask):
             out["others_median"].append(np.median(sample))
             out["others_p99"].append(np.percentile(sample, 99))
             out["chosen_rank"].append(np.mean(sample < now))
-            for column, region in (("rate_excitatory", "excitatory"), ("rate_dopamine", "vta")):
-                out[column].append(self._rate(rec, region, end) if region in rec.spikes else np.nan)
+        for column, region in (("rate_excitatory", "excitatory"), ("rate_dopamine", "vta")):
+            out[column] = (rec.population_rate(region, self.duration)[1][table["trial"]] if region in rec.sizes
+                           else np.full(len(table["trial"]), np.nan))
         self._final = self._against_all(rec, bounds)
         return {k: np.array(v, dtype=float) for k, v in out.items()}
-
-    def _rate(self, rec, region: str, end: float) -> float:
-        _, spike_times = rec.spikes[region]
-        inside = (spike_times >= end - self.duration) & (spike_times < end)
-        return inside.sum() / rec.sizes[region] / self.duration
 
     def _against_all(self, rec, bounds: dict[str, float]) -> dict[str, float]:
         name = self.p["synapse"]
@@ -171,10 +166,6 @@ class DistalReward(NothingToPlay, ProgramTask):
         return {"chosen_weight": chosen, "others_median": float(np.median(others)), "others_p99": p99,
                 "chosen_percentile": float(100 * np.mean(others < chosen)), "above_99th": float(chosen > p99),
                 "other_plastic_synapses": float(others.size)}
-
-    def simulate(self, graph, mode: str, session, decision: dict, progress: bool = True, build_root=None):
-        self.check_mode(mode)
-        return super().simulate(graph, mode, session, decision, progress, build_root)
 
     def reference_learner(self, reference: dict) -> str:
         return self.learner
