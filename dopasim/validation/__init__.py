@@ -18,6 +18,7 @@ Findings are registered by topic in the modules of this package
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -78,8 +79,6 @@ class Finding:
     def protocol(self, mode: str, group: str) -> str:
         """The name of the runs a subject of ``group`` makes in ``mode``: findings that run the same protocol
         share their subjects (``TASK-HASH``, the hash of the task, circuit, trials and settings)."""
-        import hashlib
-
         what = json.dumps([self.task, self.circuit, self.trials_in(mode), sorted(map(list, self.sets)), group],
                           default=str)
         return f"{self.task}-{hashlib.sha256(what.encode()).hexdigest()[:8]}"

@@ -40,37 +40,36 @@ def _disease(group: str) -> str | None:
     return None if group == HEALTHY else group
 
 
-def check(pairs: list[tuple[Finding, str]], subjects: int) -> None:
-    """Every finding's protocol configured in each of its modes before any subject runs."""
-    from dopasim.experiment import check_run_args, configure
-
-    if isinstance(subjects, bool) or not isinstance(subjects, int) or not 1 <= subjects <= MAX_SUBJECTS:
-        raise ConfigError(f"subjects={subjects!r} must be a whole number from 1 to {MAX_SUBJECTS}")
-    for finding, mode in pairs:
-        for group in finding.groups:
-            try:
-                the_task, _, _, _ = configure(finding.task, finding.circuit, dict(finding.sets), _disease(group),
-                                              None, mode)
-                trials = finding.trials_in(mode)
-                check_run_args(mode, the_task.default_trials if trials is None else trials, 1)
-            except ConfigError as err:
-                raise ConfigError(f"finding {finding.name!r} ({mode}, {group}): {err}") from None
-
-
 #: what must match between a stored subject's run.json and its protocol today for the subject to be reused
 SETTINGS = ("task", "circuit", "reference", "decision", "disease", "mode", "trials")
 
 
-def _settings(finding: Finding, mode: str, group: str) -> dict:
-    """The resolved settings (as run.json records them, as plain JSON) a subject of ``group`` runs with."""
-    from dopasim.experiment import configure, resolved_config
+def check(pairs: list[tuple[Finding, str]], subjects: int) -> dict[tuple[str, str], dict]:
+    """Every finding's protocol configured in each of its modes before any subject runs.
 
-    the_task, graph, reference, decision = configure(finding.task, finding.circuit, dict(finding.sets),
-                                                     _disease(group), None, mode)
-    trials = finding.trials_in(mode)
-    config = resolved_config(the_task, graph, reference, decision, _disease(group), mode,
-                             the_task.default_trials if trials is None else trials, 0)
-    return json.loads(json.dumps({k: config[k] for k in SETTINGS}, default=str))
+    Returns the resolved settings (as run.json records them, as plain JSON) of each ``(protocol, mode)``.
+    """
+    from dopasim.experiment import check_run_args, configure, resolved_config
+
+    if isinstance(subjects, bool) or not isinstance(subjects, int) or not 1 <= subjects <= MAX_SUBJECTS:
+        raise ConfigError(f"subjects={subjects!r} must be a whole number from 1 to {MAX_SUBJECTS}")
+    settings = {}
+    for finding, mode in pairs:
+        for group in finding.groups:
+            key = (finding.protocol(mode, group), mode)
+            if key in settings:
+                continue
+            try:
+                the_task, graph, reference, decision = configure(finding.task, finding.circuit, dict(finding.sets),
+                                                                 _disease(group), None, mode)
+                trials = finding.trials_in(mode)
+                trials = the_task.default_trials if trials is None else trials
+                check_run_args(mode, trials, 1)
+            except ConfigError as err:
+                raise ConfigError(f"finding {finding.name!r} ({mode}, {group}): {err}") from None
+            config = resolved_config(the_task, graph, reference, decision, _disease(group), mode, trials, 0)
+            settings[key] = json.loads(json.dumps({k: config[k] for k in SETTINGS}, default=str))
+    return settings
 
 
 def check_stored(folder: Path, expected: dict) -> None:
@@ -97,7 +96,7 @@ def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 
     from dopasim.sweep import run_calls
     from dopasim.validation.report import write_report
 
-    check(pairs, subjects)
+    settings = check(pairs, subjects)
     started = time.perf_counter()
     out = Path(out)
     plan = []  # (finding, mode, group, subject, seed, folder)
@@ -112,13 +111,9 @@ def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 
     # findings that run the same protocol share its subjects: each runs once
     unique = {p[5]: p for p in plan}
     missing = [p for folder, p in unique.items() if not (folder / "summary.json").exists()]
-    expected = {}
     for finding, mode, group, _, _, folder in unique.values():
         if (folder / "summary.json").exists():
-            key = (finding.protocol(mode, group), mode)
-            if key not in expected:
-                expected[key] = _settings(finding, mode, group)
-            check_stored(folder, expected[key])
+            check_stored(folder, settings[(finding.protocol(mode, group), mode)])
     if progress:
         print(f"dopasim: {len(pairs)} finding x mode, {len(unique)} subjects, {len(unique) - len(missing)} "
               "already complete", file=sys.stderr)
