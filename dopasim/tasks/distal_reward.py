@@ -77,7 +77,8 @@ class DistalReward(NothingToPlay, ProgramTask):
                               f"task.delay_min_s={self.p['delay_min_s']}")
         self.duration = float(self.p["epoch_s"])
         self.pair: tuple[str, str] = ("presynaptic", "postsynaptic")
-        self._bounds: dict[str, float] = {}
+        #: each plastic projection's w_max (set by check_circuit): weights are compared as w / w_max
+        self.bounds: dict[str, float] = {}
 
     # -- the circuit -----------------------------------------------------------
     def check_mode(self, mode: str) -> None:
@@ -99,7 +100,7 @@ class DistalReward(NothingToPlay, ProgramTask):
             raise ConfigError(f"task.synapse={name!r} joins {ends[0]!r} ({sizes[0]} cells) to {ends[1]!r} "
                               f"({sizes[1]} cells); the rewarded synapse joins two one-cell regions")
         self.pair = ends
-        self._bounds = {n: graph.projection(n)["params"]["w_max"] for n in plastic}
+        self.bounds = {n: graph.projection(n)["params"]["w_max"] for n in plastic}
 
     # -- the session -----------------------------------------------------------
     def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -139,7 +140,7 @@ class DistalReward(NothingToPlay, ProgramTask):
     # -- what the circuit did --------------------------------------------------
     def measure(self, rec, table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The chosen weight against a sample of the others at each epoch's end, and the mean rates."""
-        bounds = self._bounds
+        bounds = self.bounds
         name = self.p["synapse"]
         times, chosen = rec.weights[name]
         others = [(t, w / bounds[n]) for n, (t, w) in rec.weights.items() if n != name and w.size]

@@ -17,7 +17,7 @@ def distal_reward(res, ax=None):
     fig, (top, bottom) = subplots(ax, 2, 1, figsize=(7, 6), sharex=True)
     top.fill_between(table["t_end"], 0, table["others_p99"], color="0.85", label="other synapses, below 99th pct")
     top.plot(table["t_end"], table["others_median"], color="0.45", lw=1.2, label="others' median")
-    top.plot(t, w[0] / task._bounds[name], color="#c44e52", lw=1.5, label=f"rewarded synapse ({name})")
+    top.plot(t, w[0] / task.bounds[name], color="#c44e52", lw=1.5, label=f"rewarded synapse ({name})")
     top.set(ylabel="weight (w / w_max)", ylim=(0, 1.05),
             title=f"distal reward: pairing rewarded {task.p['delay_min_s']:g}-{task.p['delay_max_s']:g} s later")
     top.legend(fontsize=8, frameon=False, loc="upper left")
