@@ -73,11 +73,12 @@ def test_incorrect_feedback_dips_the_dopamine_cells_as_a_reward_bursts_them():
 
 
 @pytest.mark.slow
-def test_a_healthy_circuit_learns_from_rewards_and_from_omissions(session):
+def test_a_healthy_circuit_learns_from_rewards_and_from_losses(session):
     d1, d2 = stimulus_weights(session, "cue_d1"), stimulus_weights(session, "cue_d2")
-    # Go for A (80% rewarded) above B's (20%), NoGo for B above A's: bursts and dips both taught
+    # Go for A (80% rewarded) above B's (20%), NoGo for B above A's: bursts and dips both taught.
+    # Choosing A and avoiding B in the test are cohort claims: healthy_choose_a and healthy_avoid_b in
+    # dopasim/validation/choice.py, on 10 subjects
     assert d1[0] > d1[1] + 0.3 and d2[1] > d2[0] + 0.05
-    assert session.summary["choose_a"] > 0.6 and session.summary["avoid_b"] > 0.6
     assert session.summary["corr_da_td_outcome"] > 0.8
 
 

@@ -21,8 +21,10 @@ tonic rate and the synapses keep what training left.
 Frank et al. told every training choice "Correct!" or "Incorrect". With
 ``punishment`` > 0 an unrewarded choice earns ``-punishment`` (the ``reward``
 column), delivered through the circuit's punishment input, which dips the DA
-cells as a reward bursts them; by default (0) it earns nothing and only the
-absence of the expected reward dips them.
+cells as a reward bursts them (by default 0.3 of a reward's size); with 0 it
+earns nothing and only the absence of the expected reward dips them. Without
+that feedback the healthy circuit learns from gains far better than from
+losses (``avoid_b`` near chance), unlike Frank et al.'s healthy subjects.
 
 Trial table columns beyond the shared ones (:mod:`dopasim.tasks.choice`):
 ``phase`` (train, test), ``block`` (training block, -1 in the test),
@@ -58,7 +60,7 @@ class ProbabilisticSelection(ChoiceTask):
         "block_trials": Param(60, "training trials per block (the criterion is checked after each)", low=3,
                               high=10_000),
         "test_repeats": Param(6, "presentations of each pair in the test phase", low=1, high=100),
-        "punishment": Param(0.0, "magnitude of the negative feedback (\"Incorrect\") for an unrewarded choice in "
+        "punishment": Param(0.3, "magnitude of the negative feedback (\"Incorrect\") for an unrewarded choice in "
                                  "training, through the circuit's punishment input; 0: only the reward's absence",
                             low=0.0, high=10.0),
         **TIMING_PARAMS,
