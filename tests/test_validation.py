@@ -44,6 +44,17 @@ def test_a_cohort_holds_only_when_its_whole_interval_lies_on_the_expected_side()
     assert result["holds"] and result["effect"] == pytest.approx(-0.5)
 
 
+def test_a_claim_about_how_many_subjects_show_an_effect_is_an_exact_binomial_test_against_chance():
+    # Izhikevich's chosen synapse: how many subjects end with it above the others' 99th percentile (chance 1%)
+    most = Finding("demo", "paper", "claim", "distal_reward", "x", "above", threshold=0.01, each_above=0.0)
+    four = judge(most, "spiking", {"healthy": [-0.3, 0.1, 0.1, 0.2, 0.1]})
+    assert four["effect"] == pytest.approx(0.8) and four["ci_low"] == pytest.approx(0.284, abs=1e-3)
+    assert four["holds"] and four["p"] < 1e-6
+    assert not judge(most, "spiking", {"healthy": [-0.3, -0.1, 0.1, -0.2, -0.1]})["holds"]  # 1 of 5: chance
+    with pytest.raises(ConfigError, match="each_above"):
+        Finding("demo", "paper", "claim", "distal_reward", "x", "above", threshold=5.0, each_above=0.0)
+
+
 def test_unknown_findings_and_modes_no_finding_claims_are_refused():
     with pytest.raises(ConfigError, match="unknown finding 'nope'.*omission_dip"):
         select(["nope"], ["rate"])

@@ -4,8 +4,11 @@ A :class:`Finding` names the paper, the claim in one line, the protocol (task,
 circuit, settings, trials, the group of subjects and the group it is compared
 with), the measure (a headline measure of ``summary.json``, or the difference
 of two), and the published direction: the cohort's mean (or the difference of
-two groups' means) lies ``above`` or ``below`` a threshold. It holds when the
-95% confidence interval lies wholly on that side. Subjects get the seeds the
+two groups' means) lies ``above`` or ``below`` a threshold. A claim about how
+many subjects show an effect sets ``each_above``: a subject counts when its
+value lies above it, and the effect is the fraction of subjects that count
+(against a chance rate as the threshold). It holds when the 95% confidence
+interval lies wholly on that side. Subjects get the seeds the
 study engine draws (:func:`dopasim.study.subject_seed`) from the validation's
 seed, the finding, the mode and the group: never seeds chosen by hand.
 
@@ -38,6 +41,8 @@ class Finding:
     the difference of the means, ``group`` minus ``against``. ``trials``: per
     mode where the two differ (``{"rate": 150, "spiking": 150}``), else one
     number or None (the task's default). ``sets``: ``--set`` values as pairs.
+    ``each_above``: the effect is the fraction of subjects whose value lies
+    above it (one group only), with its exact binomial interval.
     """
 
     name: str
@@ -54,10 +59,15 @@ class Finding:
     trials: int | tuple[tuple[str, int], ...] | None = None
     circuit: str | None = None
     sets: tuple[tuple[str, object], ...] = ()
+    each_above: float | None = None
 
     def __post_init__(self):
         if self.expect not in EXPECTATIONS:
             raise ConfigError(f"finding {self.name!r}: expect={self.expect!r} must be one of {EXPECTATIONS}")
+        if self.each_above is not None and (self.against is not None or not 0 <= self.threshold <= 1):
+            raise ConfigError(f"finding {self.name!r}: each_above counts subjects of one group against a chance "
+                              f"rate: against={self.against!r} must be None and threshold={self.threshold!r} "
+                              "a fraction from 0 to 1")
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -86,6 +96,8 @@ class Finding:
     def measured(self) -> str:
         """What is measured, in words: ``measure`` or ``measure - minus``, of which group(s)."""
         what = f"{self.measure} - {self.minus}" if self.minus else self.measure
+        if self.each_above is not None:
+            what = f"fraction with {what} > {self.each_above:g}"
         if self.against:
             return f"{what}: {self.group} - {self.against}"
         return what if self.group == HEALTHY else f"{what} ({self.group})"

@@ -1,5 +1,6 @@
-"""Findings of planning: model-based control on the two-step task (Daw et al. 2011), and its loss in OCD
-(Gillan et al. 2016)."""
+"""Findings of planning: model-based control on the two-step task (Daw et al. 2011) and its loss in OCD
+(Gillan et al. 2016), replanning after a revaluation (Momennejad et al. 2017), and crossing a maze by
+credit carried back over several moves (Sutton & Barto 2018)."""
 
 from dopasim.validation import Finding, register_finding
 
@@ -24,3 +25,28 @@ register_finding(Finding(
     claim="with goal-directed control cut (OCD), the hybrid learner fitted to the choices weighs the model less",
     task="two_step", measure="fitted_model_based_weight", group="ocd", against="healthy", expect="below",
     threshold=0.0, modes=("rate",), trials=1000))
+
+MOMENNEJAD_2017 = "Momennejad et al. (2017) Nat Hum Behav 1:680; Russek et al. (2017) PLoS Comput Biol 13:e1005768"
+#: the two revaluations of Momennejad et al., each in a block of its own, the replanning circuit in charge
+REVALUATION = (("task.conditions", "reward,transition"),)
+
+register_finding(Finding(
+    name="successor_replans_after_reward_revaluation", paper=MOMENNEJAD_2017,
+    claim="a hippocampal successor representation replans after a reward revaluation more than after a "
+          "transition revaluation",
+    task="revaluation", circuit="successor", measure="revaluation_score_reward",
+    minus="revaluation_score_transition", expect="above", threshold=0.0, modes=("rate",),
+    sets=REVALUATION + (("circuit.hippocampus.model_based_weight", 1.0),)))
+
+register_finding(Finding(
+    name="model_based_replans_after_transition_revaluation", paper=MOMENNEJAD_2017,
+    claim="a prefrontal model of the transitions replans after a transition revaluation (most of the way to a "
+          "full switch)",
+    task="revaluation", circuit="model_based", measure="revaluation_score_transition", expect="above",
+    threshold=0.5, modes=("rate",), sets=REVALUATION + (("circuit.pfc.model_based_weight", 1.0),)))
+
+register_finding(Finding(
+    name="maze_crossed_near_the_shortest_way", paper="Sutton & Barto (2018), ch. 6; Barto (1995)",
+    claim="after 100 episodes the circuit crosses the maze in less than twice the fewest steps: the goal's value "
+          "has travelled back over every move",
+    task="gridworld", measure="steps_over_optimal", expect="below", threshold=2.0))

@@ -61,19 +61,23 @@ def figure(result: dict, path: Path) -> None:
         ax.plot(x + rng.uniform(-0.15, 0.15, len(v)), v, "o", color=f"C{x}", ms=5, mec="k", mew=0.4)
         if v:
             ax.plot([x - 0.3, x + 0.3], [np.mean(v)] * 2, color="k", lw=1.5)
-    if result["effect"] is not None and len(groups) == 1:
+    counted = result.get("each_above") is not None  # the effect is a fraction of subjects, not on this axis
+    if result["effect"] is not None and len(groups) == 1 and not counted:
         ax.errorbar(0.4, result["effect"], yerr=[[result["effect"] - result["ci_low"]],
                                                  [result["ci_high"] - result["effect"]]], fmt="s", color="k",
                     capsize=4, label="mean, 95% CI")
     threshold = result["threshold"]
-    if len(groups) == 1:
+    if counted:
+        ax.axhline(result["each_above"], ls="--", color="0.5", lw=1, label=f"a subject counts above "
+                   f"{result['each_above']:g}")
+    elif len(groups) == 1:
         ax.axhline(threshold, ls="--", color="0.5", lw=1, label=f"expected {result['expect']} {threshold:g}")
     ax.set_xticks(range(len(groups)), groups, fontsize=8)
     ax.set_xlim(-0.6, len(groups) - 0.4 + (0.4 if len(groups) == 1 else 0))
     verdict = "holds" if result["holds"] else "does not hold"
     ax.set_title(f"{result['finding']} ({result['mode']})\n{_fmt(result['effect'])} [{_fmt(result['ci_low'])}, "
                  f"{_fmt(result['ci_high'])}]: {verdict}", fontsize=8)
-    ax.set_ylabel(result["measured"].split(":")[0], fontsize=8)
+    ax.set_ylabel(result["measured"].split(":")[0].removeprefix("fraction with ").split(" > ")[0], fontsize=8)
     if len(groups) == 1:
         ax.legend(fontsize=7, frameon=False)
     fig.tight_layout()
@@ -103,8 +107,8 @@ def write_report(record: dict, out: Path) -> None:
               + (f", over {len(record['invocations'])} invocations" if len(record["invocations"]) > 1 else "")
               + ".\n\n"
               "Each finding holds when the 95% confidence interval of its effect lies wholly on the expected "
-              "side of the threshold (one group: a t interval of the mean; two groups: Welch's interval of the "
-              "difference).\n\n")
+              "side of the threshold (one group: a t interval of the mean, or for a fraction of subjects the exact "
+              "binomial interval; two groups: Welch's interval of the difference).\n\n")
     _write(out / FILENAME, json.dumps(record, indent=1) + "\n")
     _write(out / "report.md", header + summary_table(record) + "\n" + "\n".join(sections))
 

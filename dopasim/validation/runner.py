@@ -150,9 +150,11 @@ def _history(previous: Path) -> list[dict]:
 def judge(finding: Finding, mode: str, values: dict[str, list]) -> dict:
     """A finding's statistics in one mode: n, effect, its 95% CI, p, and whether it holds.
 
-    One group: the mean against the threshold (one-sample t-test, t interval).
-    Two groups: the difference of the means (``group`` minus ``against``),
-    Welch's test and interval. It holds when the whole interval lies on the
+    One group: the mean against the threshold (one-sample t-test, t interval);
+    with ``each_above``, the fraction of subjects above it against the
+    threshold (exact binomial test, Clopper-Pearson interval). Two groups: the
+    difference of the means (``group`` minus ``against``), Welch's test and
+    interval. It holds when the whole interval lies on the
     expected side of the threshold.
     """
     from scipy import stats
@@ -164,7 +166,16 @@ def judge(finding: Finding, mode: str, values: dict[str, list]) -> dict:
            "threshold": finding.threshold, "values": {g: [_num(v) for v in vs] for g, vs in values.items()},
            "n": {g: int(len(v)) for g, v in clean.items()}, "effect": None, "ci_low": None, "ci_high": None,
            "p": None, "holds": False}
-    if finding.against is None:
+    if finding.each_above is not None:
+        v = clean[finding.group]
+        if len(v):
+            hits = int((v > finding.each_above).sum())
+            test = stats.binomtest(hits, len(v), finding.threshold,
+                                   alternative="greater" if finding.expect == "above" else "less")
+            ci = stats.binomtest(hits, len(v)).proportion_ci(0.95, method="exact")  # two-sided, as the t interval
+            row.update(effect=hits / len(v), ci_low=ci.low, ci_high=ci.high, p=test.pvalue,
+                       each_above=finding.each_above)
+    elif finding.against is None:
         v = clean[finding.group]
         if len(v) >= 2:
             mean, sem = v.mean(), v.std(ddof=1) / math.sqrt(len(v))

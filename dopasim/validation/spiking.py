@@ -10,6 +10,7 @@ register_finding(Finding(
 
 register_finding(Finding(
     name="distal_reward_credited", paper="Izhikevich (2007) Cereb Cortex 17:2443",
-    claim="a synapse whose pairing a dopamine burst follows 1-3 s later outgrows the other plastic synapses",
-    task="distal_reward", measure="chosen_weight", minus="others_p99", expect="above", threshold=0.0,
-    modes=("spiking",)))
+    claim="a synapse whose pairing a dopamine burst follows 1-3 s later ends above the other plastic synapses' "
+          "99th percentile in more subjects than the 1% that chance gives any one synapse",
+    task="distal_reward", measure="chosen_weight", minus="others_p99", each_above=0.0, expect="above",
+    threshold=0.01, modes=("spiking",)))
