@@ -49,6 +49,4 @@ register_finding(Finding(
     name="maze_crossed_near_the_shortest_way", paper="Sutton & Barto (2018), ch. 6; Barto (1995)",
     claim="after 100 episodes the circuit crosses the maze in less than twice the fewest steps: the goal's value "
           "has travelled back over every move",
-    task="gridworld", measure="steps_over_optimal", expect="below", threshold=2.0,
-    # a spiking subject simulates its 100 episodes for more than 5 minutes here: measured on seeds, not a cohort
-    modes=("rate",)))
+    task="gridworld", measure="steps_over_optimal", expect="below", threshold=2.0))
