@@ -8,20 +8,22 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dopasim.cli import main
 from dopasim.params import ConfigError
 from dopasim.tasks import TASKS
 from dopasim.validation import FINDINGS, Finding, select
+from dopasim.validation.networks import draw_saliences
 from dopasim.validation.report import update_document
 from dopasim.validation.runner import judge, seed_of
 
 
-def test_every_finding_names_a_task_a_paper_and_a_direction_in_modes_that_exist():
+def test_every_finding_names_a_task_or_probe_a_paper_and_a_direction_in_modes_that_exist():
     assert len(FINDINGS) >= 9
     for finding in FINDINGS.values():
-        assert finding.task in TASKS and finding.paper and finding.claim
+        assert (finding.task in TASKS or callable(finding.probe)) and finding.paper and finding.claim
         assert set(finding.modes) <= {"rate", "spiking"} and finding.expect in ("above", "below")
 
 
@@ -55,6 +57,12 @@ def test_a_claim_about_how_many_subjects_show_an_effect_is_an_exact_binomial_tes
         Finding("demo", "paper", "claim", "distal_reward", "x", "above", threshold=5.0, each_above=0.0)
 
 
+def test_every_selection_probe_has_one_clearly_most_salient_channel():
+    for seed in range(50):
+        top, second, _ = np.sort(draw_saliences(np.random.default_rng([seed, 0])))[::-1]
+        assert top - second >= 0.15 and 0.2 <= second and top <= 0.7
+
+
 def test_unknown_findings_and_modes_no_finding_claims_are_refused():
     with pytest.raises(ConfigError, match="unknown finding 'nope'.*omission_dip"):
         select(["nope"], ["rate"])
@@ -66,11 +74,17 @@ def test_unknown_findings_and_modes_no_finding_claims_are_refused():
 @pytest.mark.slow
 def test_a_smoke_validation_writes_the_report_and_its_json(tmp_path):
     out = tmp_path / "validation"
-    assert main(["validate", "--only", "omission_dip", "--subjects", "2", "--out", str(out), "--quiet"]) == 0
+    # a task's finding and a probe's (one network driven without a task)
+    assert main(["validate", "--only", "omission_dip", "--only", "cued_item_held_through_the_delay", "--subjects", "2",
+                 "--out", str(out), "--quiet"]) == 0
     record = json.loads((out / "validation.json").read_text())
-    [result] = record["findings"]
-    assert result["finding"] == "omission_dip" and result["mode"] == "rate" and result["n"] == {"healthy": 2}
-    assert result["holds"] and result["effect"] < -1.0  # the dip, in Hz below the tonic rate
+    dip, memory = record["findings"]
+    assert dip["finding"] == "omission_dip" and dip["mode"] == "rate" and dip["n"] == {"healthy": 2}
+    assert dip["holds"] and dip["effect"] < -1.0  # the dip, in Hz below the tonic rate
+    assert memory["holds"] and memory["effect"] > 10  # Hz above the other pools, in both delays
+    [probe_run] = {json.loads(p.read_text())["probe"] for p in out.glob("subjects/*/rate/healthy-s0*/run.json")
+                   if "probe" in json.loads(p.read_text())}
+    assert probe_run == "dopasim.validation.networks.memory"
     report = (out / "report.md").read_text()
     assert "| `omission_dip` |" in report and "figures/omission_dip-rate.png" in report
     assert (out / "figures" / "omission_dip-rate.png").stat().st_size > 0

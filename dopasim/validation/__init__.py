@@ -14,7 +14,8 @@ seed, the finding, the mode and the group: never seeds chosen by hand.
 
 Findings are registered by topic in the modules of this package
 (:mod:`dopasim.validation.conditioning`, :mod:`dopasim.validation.choice`,
-:mod:`dopasim.validation.planning`, :mod:`dopasim.validation.spiking`);
+:mod:`dopasim.validation.planning`, :mod:`dopasim.validation.networks`,
+:mod:`dopasim.validation.spiking`);
 ``dopasim validate`` runs them (:mod:`dopasim.validation.runner`) and writes
 ``validation.json`` and ``report.md`` (:mod:`dopasim.validation.report`).
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dopasim.params import ConfigError, unknown_name
@@ -42,7 +44,10 @@ class Finding:
     mode where the two differ (``{"rate": 150, "spiking": 150}``), else one
     number or None (the task's default). ``sets``: ``--set`` values as pairs.
     ``each_above``: the effect is the fraction of subjects whose value lies
-    above it (one group only), with its exact binomial interval.
+    above it (one group only), with its exact binomial interval. ``probe``: a
+    claim about one network driven without a task (selection, persistent
+    activity) runs ``probe(mode, seed)`` for each subject, which returns the
+    subject's measures; ``task`` then names what the probe presents.
     """
 
     name: str
@@ -60,6 +65,7 @@ class Finding:
     circuit: str | None = None
     sets: tuple[tuple[str, object], ...] = ()
     each_above: float | None = None
+    probe: Callable[[str, int], dict] | None = None
 
     def __post_init__(self):
         if self.expect not in EXPECTATIONS:
@@ -89,9 +95,14 @@ class Finding:
     def protocol(self, mode: str, group: str) -> str:
         """The name of the runs a subject of ``group`` makes in ``mode``: findings that run the same protocol
         share their subjects (``TASK-HASH``, the hash of the task, circuit, trials and settings)."""
-        what = json.dumps([self.task, self.circuit, self.trials_in(mode), sorted(map(list, self.sets)), group],
-                          default=str)
+        what = json.dumps([self.task, self.circuit, self.trials_in(mode), sorted(map(list, self.sets)), group,
+                           self.probe_name], default=str)
         return f"{self.task}-{hashlib.sha256(what.encode()).hexdigest()[:8]}"
+
+    @property
+    def probe_name(self) -> str | None:
+        """The probe's qualified name (what a stored subject's run.json records), or None."""
+        return None if self.probe is None else f"{self.probe.__module__}.{self.probe.__qualname__}"
 
     def measured(self) -> str:
         """What is measured, in words: ``measure`` or ``measure - minus``, of which group(s)."""
@@ -129,6 +140,6 @@ def select(names: list[str] | None, modes: list[str]) -> list[tuple[Finding, str
 
 
 # the topics register their findings, in this order
-from dopasim.validation import conditioning, choice, planning, spiking  # noqa: E402,F401,I001
+from dopasim.validation import conditioning, choice, planning, networks, spiking  # noqa: E402,F401,I001
 
 __all__ = ["FINDINGS", "Finding", "register_finding", "select"]

@@ -18,6 +18,7 @@ import os
 import platform
 import sys
 import time
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -49,6 +50,7 @@ def check(pairs: list[tuple[Finding, str]], subjects: int) -> dict[tuple[str, st
 
     Returns the resolved settings (as run.json records them, as plain JSON) of each ``(protocol, mode)``.
     """
+    from dopasim.circuits.resolution import check_mode
     from dopasim.experiment import check_run_args, configure, resolved_config
 
     if isinstance(subjects, bool) or not isinstance(subjects, int) or not 1 <= subjects <= MAX_SUBJECTS:
@@ -58,6 +60,10 @@ def check(pairs: list[tuple[Finding, str]], subjects: int) -> dict[tuple[str, st
         for group in finding.groups:
             key = (finding.protocol(mode, group), mode)
             if key in settings:
+                continue
+            if finding.probe is not None:
+                check_mode(mode)
+                settings[key] = {"probe": finding.probe_name, "mode": mode}
                 continue
             try:
                 the_task, graph, reference, decision = configure(finding.task, finding.circuit, dict(finding.sets),
@@ -75,16 +81,31 @@ def check(pairs: list[tuple[Finding, str]], subjects: int) -> dict[tuple[str, st
 def check_stored(folder: Path, expected: dict) -> None:
     """Refuse a stored subject run with other settings than its protocol gives now (a default changed since)."""
     stored = json.loads((folder / "run.json").read_text())
-    changed = [k for k in SETTINGS if stored.get(k) != expected[k]]
+    changed = [k for k in expected if stored.get(k) != expected[k]]
     if changed:
         raise ConfigError(f"{folder} was run with other {', '.join(changed)} settings than its protocol gives now "
                           "(a default changed since): validate into a new --out")
 
 
 def _subject(folder: Path, finding: Finding, mode: str, group: str, seed: int) -> tuple[str, dict]:
+    if finding.probe is not None:
+        return str(folder), _probe_into(folder, finding, mode, seed)
     summary = run_into(folder, finding.task, finding.circuit, mode, finding.trials_in(mode), seed,
                        dict(finding.sets), _disease(group), [])
     return str(folder), summary
+
+
+def _probe_into(folder: Path, finding: Finding, mode: str, seed: int) -> dict:
+    """A probe subject's folder: ``run.json`` (probe, mode, seed) and ``summary.json``, written whole."""
+    from dopasim.experiment import atomic_directory
+
+    if not (folder / "summary.json").exists():
+        summary = finding.probe(mode, seed)
+        with atomic_directory(folder) as tmp:
+            (tmp / "run.json").write_text(json.dumps({"probe": finding.probe_name, "mode": mode, "seed": seed},
+                                                     indent=1) + "\n")
+            (tmp / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    return json.loads((folder / "summary.json").read_text())
 
 
 def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 10, seed: int = 1,
@@ -180,8 +201,9 @@ def judge(finding: Finding, mode: str, values: dict[str, list]) -> dict:
         if len(v) >= 2:
             mean, sem = v.mean(), v.std(ddof=1) / math.sqrt(len(v))
             half = stats.t.ppf(0.975, len(v) - 1) * sem
-            p = stats.ttest_1samp(v, finding.threshold).pvalue if sem > 0 else (0.0 if mean != finding.threshold
-                                                                                   else 1.0)
+            with warnings.catch_warnings():  # subjects alike to the last bits (a noiseless rate circuit)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                p = stats.ttest_1samp(v, finding.threshold).pvalue if sem > 0 else float(mean == finding.threshold)
             row.update(effect=mean, ci_low=mean - half, ci_high=mean + half, p=float(p))
     else:
         c = compare(clean[finding.against], clean[finding.group])
