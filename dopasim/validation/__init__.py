@@ -95,8 +95,8 @@ class Finding:
     def protocol(self, mode: str, group: str) -> str:
         """The name of the runs a subject of ``group`` makes in ``mode``: findings that run the same protocol
         share their subjects (``TASK-HASH``, the hash of the task, circuit, trials and settings)."""
-        what = json.dumps([self.task, self.circuit, self.trials_in(mode), sorted(map(list, self.sets)), group,
-                           self.probe_name], default=str)
+        what = [self.task, self.circuit, self.trials_in(mode), sorted(map(list, self.sets)), group]
+        what = json.dumps(what + ([self.probe_name] if self.probe else []), default=str)
         return f"{self.task}-{hashlib.sha256(what.encode()).hexdigest()[:8]}"
 
     @property

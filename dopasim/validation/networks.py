@@ -95,5 +95,5 @@ register_finding(Finding(
     "61:331; Compte, Brunel, Goldman-Rakic & Wang (2000) Cereb Cortex 10:910",
     claim="after its cue ends, the cued item's prefrontal pool keeps firing at least 10 Hz above every other "
           "pool, and the next cue's item replaces it",
-    task="two cues", circuit="working_memory", measure="held_margin", expect="above", threshold=10.0,
+    task="two_cues", circuit="working_memory", measure="held_margin", expect="above", threshold=10.0,
     probe=memory))
