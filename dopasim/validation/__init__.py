@@ -48,6 +48,9 @@ class Finding:
     claim about one network driven without a task (selection, persistent
     activity) runs ``probe(mode, seed)`` for each subject, which returns the
     subject's measures; ``task`` then names what the probe presents.
+    ``variants``: groups that are the healthy circuit run with ``--set``
+    values of their own (``(("replay", (("task.replay_steps", 6),)),)``), to
+    compare a setting rather than a disease.
     """
 
     name: str
@@ -66,6 +69,7 @@ class Finding:
     sets: tuple[tuple[str, object], ...] = ()
     each_above: float | None = None
     probe: Callable[[str, int], dict] | None = None
+    variants: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
     def __post_init__(self):
         if self.expect not in EXPECTATIONS:
@@ -78,6 +82,14 @@ class Finding:
     @property
     def groups(self) -> tuple[str, ...]:
         return (self.group,) if self.against is None else (self.group, self.against)
+
+    def sets_of(self, group: str) -> tuple[tuple[str, object], ...]:
+        """The ``--set`` pairs a subject of ``group`` runs with: the finding's, then its variant's."""
+        return self.sets + dict(self.variants).get(group, ())
+
+    def disease_of(self, group: str) -> str | None:
+        """The disease preset a subject of ``group`` has (None: healthy, or a variant of the healthy circuit)."""
+        return None if group == HEALTHY or group in dict(self.variants) else group
 
     def trials_in(self, mode: str) -> int | None:
         if isinstance(self.trials, tuple):
@@ -95,7 +107,7 @@ class Finding:
     def protocol(self, mode: str, group: str) -> str:
         """The name of the runs a subject of ``group`` makes in ``mode``: findings that run the same protocol
         share their subjects (``TASK-HASH``, the hash of the task, circuit, trials and settings)."""
-        what = [self.task, self.circuit, self.trials_in(mode), sorted(map(list, self.sets)), group]
+        what = [self.task, self.circuit, self.trials_in(mode), sorted(map(list, self.sets_of(group))), group]
         what = json.dumps(what + ([self.probe_name] if self.probe else []), default=str)
         return f"{self.task}-{hashlib.sha256(what.encode()).hexdigest()[:8]}"
 

@@ -50,3 +50,11 @@ register_finding(Finding(
     claim="after 100 episodes the circuit crosses the maze in less than twice the fewest steps: the goal's value "
           "has travelled back over every move",
     task="gridworld", measure="steps_over_optimal", expect="below", threshold=2.0))
+
+register_finding(Finding(
+    name="replay_speeds_learning", paper="Foster & Wilson (2006) Nature 440:680; Sutton (1990) ICML; Mattar & Daw "
+    "(2018) Nat Neurosci 21:1609",
+    claim="replaying its last 6 moves after each episode, the circuit reaches the maze's criterion (5 episodes in "
+          "a row near the shortest way) in fewer episodes",
+    task="gridworld", measure="episodes_to_criterion", group="replay", against="healthy", expect="below",
+    threshold=0.0, modes=("rate",), variants=(("replay", (("task.replay_steps", 6),)),)))

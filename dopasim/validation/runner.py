@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from dopasim.params import ConfigError
-from dopasim.study import HEALTHY, MAX_SUBJECTS, compare, run_into, subject_seed
+from dopasim.study import MAX_SUBJECTS, compare, run_into, subject_seed
 from dopasim.validation import Finding
 
 FILENAME = "validation.json"
@@ -35,10 +35,6 @@ def seed_of(validation_seed: int, finding: Finding, mode: str, group: str, subje
     """A subject's seed, drawn by the study engine from the validation's seed, the protocol it runs, the mode
     and its group."""
     return subject_seed(validation_seed, f"{finding.protocol(mode, group)}/{mode}/{group}", subject)
-
-
-def _disease(group: str) -> str | None:
-    return None if group == HEALTHY else group
 
 
 #: what must match between a stored subject's run.json and its protocol today for the subject to be reused
@@ -66,14 +62,16 @@ def check(pairs: list[tuple[Finding, str]], subjects: int) -> dict[tuple[str, st
                 settings[key] = {"probe": finding.probe_name, "mode": mode}
                 continue
             try:
-                the_task, graph, reference, decision = configure(finding.task, finding.circuit, dict(finding.sets),
-                                                                 _disease(group), None, mode)
+                the_task, graph, reference, decision = configure(finding.task, finding.circuit,
+                                                                 dict(finding.sets_of(group)),
+                                                                 finding.disease_of(group), None, mode)
                 trials = finding.trials_in(mode)
                 trials = the_task.default_trials if trials is None else trials
                 check_run_args(mode, trials, 1)
             except ConfigError as err:
                 raise ConfigError(f"finding {finding.name!r} ({mode}, {group}): {err}") from None
-            config = resolved_config(the_task, graph, reference, decision, _disease(group), mode, trials, 0)
+            config = resolved_config(the_task, graph, reference, decision, finding.disease_of(group), mode, trials,
+                                     0)
             settings[key] = json.loads(json.dumps({k: config[k] for k in SETTINGS}, default=str))
     return settings
 
@@ -91,7 +89,7 @@ def _subject(folder: Path, finding: Finding, mode: str, group: str, seed: int) -
     if finding.probe is not None:
         return str(folder), _probe_into(folder, finding, mode, seed)
     summary = run_into(folder, finding.task, finding.circuit, mode, finding.trials_in(mode), seed,
-                       dict(finding.sets), _disease(group), [])
+                       dict(finding.sets_of(group)), finding.disease_of(group), [])
     return str(folder), summary
 
 
