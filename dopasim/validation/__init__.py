@@ -109,7 +109,8 @@ class Finding:
         share their subjects (``TASK-HASH``, the hash of the task, circuit, trials and settings)."""
         what = [self.task, self.circuit, self.trials_in(mode), sorted(map(list, self.sets_of(group))), group]
         what = json.dumps(what + ([self.probe_name] if self.probe else []), default=str)
-        return f"{self.task}-{hashlib.sha256(what.encode()).hexdigest()[:8]}"
+        label = self.task.replace(":", "_")  # gym:ENV_ID: a folder name that every file system takes
+        return f"{label}-{hashlib.sha256(what.encode()).hexdigest()[:8]}"
 
     @property
     def probe_name(self) -> str | None:

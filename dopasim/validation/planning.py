@@ -52,9 +52,29 @@ register_finding(Finding(
     task="gridworld", measure="steps_over_optimal", expect="below", threshold=2.0))
 
 register_finding(Finding(
+    name="frozen_lake_crossed", paper="Towers et al. (2024) Gymnasium, arXiv:2407.17032; Sutton & Barto (2018), "
+    "ch. 6",
+    claim="in Gymnasium's FrozenLake (not slippery), an environment written for machine learning, the circuit "
+          "reaches the goal in most of its last 50 of 400 episodes",
+    task="gym:FrozenLake-v1", measure="mean_return_last50", expect="above", threshold=0.5, trials=400,
+    modes=("rate",), sets=(("task.is_slippery", False),)))
+
+register_finding(Finding(
     name="replay_speeds_learning", paper="Foster & Wilson (2006) Nature 440:680; Sutton (1990) ICML; Mattar & Daw "
     "(2018) Nat Neurosci 21:1609",
     claim="replaying its last 6 moves after each episode, the circuit reaches the maze's criterion (5 episodes in "
           "a row near the shortest way) in fewer episodes",
     task="gridworld", measure="episodes_to_criterion", group="replay", against="healthy", expect="below",
     threshold=0.0, modes=("rate",), variants=(("replay", (("task.replay_steps", 6),)),)))
+
+#: the state shown for 100 ms, responses counted from 250 ms: the planner must read the state from the memory
+MEMORY_GUIDED = (("task.cue_ms", 100), ("task.go_ms", 250), ("circuit.pfc.model_based_weight", 1.0))
+
+register_finding(Finding(
+    name="memory_guides_planned_choice", paper="Funahashi, Bruce & Goldman-Rakic (1989) J Neurophysiol 61:331; "
+    + DAW_2011,
+    claim="with each state shown only briefly, the planner chooses the better second-stage action from the "
+          "state its prefrontal pools hold, and cutting the pools' recurrent excitation takes that away",
+    task="two_step", circuit="model_based", measure="second_stage_best_choice", group="healthy",
+    against="memory_cut", expect="above", threshold=0.0, trials=200, modes=("rate",), sets=MEMORY_GUIDED,
+    variants=(("memory_cut", (("circuit.memory_recurrent.weight", 0.0),)),)))

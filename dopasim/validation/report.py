@@ -32,6 +32,11 @@ def _p(p) -> str:
     return "n/a" if p is None else f"{p:.2g}"
 
 
+def _mean(values: list) -> float | None:
+    v = [x for x in values if x is not None]
+    return float(np.mean(v)) if v else None
+
+
 def summary_table(record: dict) -> str:
     """Markdown: one row per finding, a column per mode: effect [95% CI], and whether it holds."""
     modes = list(dict.fromkeys(r["mode"] for r in record["findings"]))
@@ -93,11 +98,13 @@ def write_report(record: dict, out: Path) -> None:
     for r in record["findings"]:
         stem = f"{r['finding']}-{r['mode']}"
         figure(r, out / "figures" / f"{stem}.png")
+        means = "" if len(r["values"]) < 2 else " (means: " + ", ".join(
+            f"{g} {_fmt(_mean(v), 3)}" for g, v in r["values"].items()) + ")"
         sections.append(f"### `{r['finding']}` ({r['mode']})\n\n{r['claim']} ({r['paper']}).\n\n"
                         f"Task `{r['task']}`; measured `{r['measured']}`, expected {r['expect']} "
                         f"{r['threshold']:.3g}: effect {_fmt(r['effect'], 3)}, 95% CI [{_fmt(r['ci_low'], 3)}, "
                         f"{_fmt(r['ci_high'], 3)}], p = {_p(r['p'])}, n = "
-                        f"{', '.join(f'{g} {n}' for g, n in r['n'].items())}: "
+                        f"{', '.join(f'{g} {n}' for g, n in r['n'].items())}{means}: "
                         f"**{'holds' if r['holds'] else 'does not hold'}**.\n\n![{stem}](figures/{stem}.png)\n")
     held = sum(r["holds"] for r in record["findings"])
     header = (f"# Validation: {held} of {len(record['findings'])} finding x mode hold\n\n"
