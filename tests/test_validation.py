@@ -32,6 +32,9 @@ def test_findings_that_run_one_protocol_share_subjects_whose_seeds_no_one_chose(
     cs, us = FINDINGS["cs_response_grows"], FINDINGS["us_response_fades"]
     assert cs.protocol("rate", "healthy") == us.protocol("rate", "healthy")
     assert cs.protocol("rate", "healthy") != FINDINGS["omission_dip"].protocol("rate", "healthy")
+    # a finding may ask for a larger cohort than --subjects (a small effect), never a smaller one
+    crossover = FINDINGS["parkinsons_medication_reverses_bias"]
+    assert (crossover.cohort(10), crossover.cohort(30), cs.cohort(10)) == (20, 30, 10)
     seeds = {seed_of(1, cs, "rate", "healthy", s) for s in range(10)}
     assert len(seeds) == 10 and seeds.isdisjoint({seed_of(2, cs, "rate", "healthy", s) for s in range(10)})
 

@@ -50,7 +50,9 @@ class Finding:
     subject's measures; ``task`` then names what the probe presents.
     ``variants``: groups that are the healthy circuit run with ``--set``
     values of their own (``(("replay", (("task.replay_steps", 6),)),)``), to
-    compare a setting rather than a disease.
+    compare a setting rather than a disease. ``subjects``: at least this many
+    subjects per group, whatever ``--subjects`` says (a smaller effect needs a
+    larger cohort to be told from none).
     """
 
     name: str
@@ -70,6 +72,7 @@ class Finding:
     each_above: float | None = None
     probe: Callable[[str, int], dict] | None = None
     variants: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    subjects: int | None = None
 
     def __post_init__(self):
         if self.expect not in EXPECTATIONS:
@@ -90,6 +93,10 @@ class Finding:
     def disease_of(self, group: str) -> str | None:
         """The disease preset a subject of ``group`` has (None: healthy, or a variant of the healthy circuit)."""
         return None if group == HEALTHY or group in dict(self.variants) else group
+
+    def cohort(self, subjects: int) -> int:
+        """Subjects per group when ``dopasim validate --subjects`` asks for ``subjects``."""
+        return max(subjects, self.subjects or 0)
 
     def trials_in(self, mode: str) -> int | None:
         if isinstance(self.trials, tuple):

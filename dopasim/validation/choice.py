@@ -29,7 +29,10 @@ register_finding(Finding(
     name="parkinsons_medication_reverses_bias", paper=FRANK_2004,
     claim="off medication, Parkinson's patients learn more from losses than gains; on medication, the reverse",
     task="probabilistic_selection", measure="choose_a", minus="avoid_b", group="parkinsons",
-    against="parkinsons_medicated", expect="below", threshold=0.0, modes=("rate",)))
+    against="parkinsons_medicated", expect="below", threshold=0.0, modes=("rate",),
+    # a difference of two groups' biases, each measured on 24 test choices: cohorts the size of Frank et al.'s
+    # (19 patients) to tell it from none
+    subjects=20))
 
 register_finding(Finding(
     name="depression_blunts_reward_dopamine", paper="Huys, Pizzagalli, Bogdan & Dayan (2013) Biol Mood Anxiety "

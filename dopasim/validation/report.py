@@ -109,7 +109,8 @@ def write_report(record: dict, out: Path) -> None:
     held = sum(r["holds"] for r in record["findings"])
     header = (f"# Validation: {held} of {len(record['findings'])} finding x mode hold\n\n"
               f"`{record['command']}`, validation seed {record['seed']}, {record['subjects_per_group']} subjects "
-              f"per group; {record['date']}; {record['machine']}, {record['workers']} workers; "
+              f"per group (more where a finding asks for more: its n says); {record['date']}; {record['machine']}, "
+              f"{record['workers']} workers; "
               f"{record['wall_s']:.0f} s for {record['subjects_run']} subjects"
               + (f", over {len(record['invocations'])} invocations" if len(record["invocations"]) > 1 else "")
               + ".\n\n"

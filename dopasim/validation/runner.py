@@ -124,7 +124,7 @@ def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 
             parent = out / "subjects" / finding.protocol(mode, group) / mode
             parent.mkdir(parents=True, exist_ok=True)
             remove_unfinished(parent)
-            for s in range(subjects):
+            for s in range(finding.cohort(subjects)):
                 plan.append((finding, mode, group, s, seed_of(seed, finding, mode, group, s),
                              (parent / f"{group}-s{s:02d}").resolve()))
     # findings that run the same protocol share its subjects: each runs once
