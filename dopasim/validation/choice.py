@@ -27,7 +27,8 @@ register_finding(Finding(
 
 register_finding(Finding(
     name="parkinsons_medication_reverses_bias", paper=FRANK_2004,
-    claim="off medication, Parkinson's patients learn more from losses than gains; on medication, the reverse",
+    claim="medication moves Parkinson's patients' learning towards gains: their bias (choose A minus avoid B) is "
+          "lower off medication than on",
     task="probabilistic_selection", measure="choose_a", minus="avoid_b", group="parkinsons",
     against="parkinsons_medicated", expect="below", threshold=0.0, modes=("rate",),
     # a difference of two groups' biases, each measured on 24 test choices: cohorts the size of Frank et al.'s
