@@ -28,19 +28,24 @@ def draw_saliences(rng: np.random.Generator, channels: int = 3) -> np.ndarray:
             return salience
 
 
-def selection(mode: str, seed: int) -> dict:
-    """Three channels of the ``selection`` circuit get saliences drawn from ``seed`` at 0.5 s; measured over
-    the last 0.5 s of 1.5: the winner's thalamic rate above the best of the others' (Hz), and its GPi/SNr rate
-    below the lowest of the others'."""
+def _drive(circuit: str, mode: str, salience: np.ndarray, duration: float, seed: int):
+    """The ``circuit`` preset driven by ``salience`` (one row per ms, one column per channel): its recording."""
     from dopasim.circuits import make_circuit
     from dopasim.circuits.compiler import simulate
     from dopasim.study import worker_build_root
 
+    return simulate(make_circuit(circuit), mode, {"salience": salience}, duration, seed=seed, progress=False,
+                    build_root=worker_build_root())
+
+
+def selection(mode: str, seed: int) -> dict:
+    """Three channels of the ``selection`` circuit get saliences drawn from ``seed`` at 0.5 s; measured over
+    the last 0.5 s of 1.5: the winner's thalamic rate above the best of the others' (Hz), and its GPi/SNr rate
+    below the lowest of the others'."""
     salience = draw_saliences(np.random.default_rng([seed, 0]))
     drive = np.zeros((int(SALIENCE_END_S * 1000), len(salience)))
     drive[int(SALIENCE_ONSET_S * 1000):] = salience
-    rec = simulate(make_circuit("selection"), mode, {"salience": drive}, SALIENCE_END_S, seed=seed,
-                   progress=False, build_root=worker_build_root())
+    rec = _drive("selection", mode, drive, SALIENCE_END_S, seed)
     winner = int(np.argmax(salience))
     out = {"saliences": [round(float(s), 4) for s in salience], "winner": winner}
     for region in ("thalamus", "gpi"):
@@ -67,18 +72,13 @@ FIRST_CUE_S, SECOND_CUE_S, CUE_S, DELAY_FROM_S, DELAY_TO_S = 0.3, 1.5, 0.2, 0.4,
 def memory(mode: str, seed: int) -> dict:
     """The ``working_memory`` circuit is cued with one item, then another (drawn from ``seed``); in each
     delay the cued pool's rate above the best of the others' (Hz). ``held_margin``: the smaller of the two."""
-    from dopasim.circuits import make_circuit
-    from dopasim.circuits.compiler import simulate
-    from dopasim.study import worker_build_root
-
     rng = np.random.default_rng([seed, 1])
     first, second = (int(i) for i in rng.choice(3, size=2, replace=False))
     duration = SECOND_CUE_S + CUE_S + DELAY_TO_S
     cue = np.zeros((int(round(duration * 1000)), 3))
     for item, start in ((first, FIRST_CUE_S), (second, SECOND_CUE_S)):
         cue[int(start * 1000):int((start + CUE_S) * 1000), item] = 1.0
-    rec = simulate(make_circuit("working_memory"), mode, {"salience": cue}, duration, seed=seed, progress=False,
-                   build_root=worker_build_root())
+    rec = _drive("working_memory", mode, cue, duration, seed)
     t, rates = rec.channel_rates("pfc_memory", bin_s=0.05)
     out = {"items": [first, second]}
     for label, item, start in (("first", first, FIRST_CUE_S), ("second", second, SECOND_CUE_S)):

@@ -173,8 +173,8 @@ def judge(finding: Finding, mode: str, values: dict[str, list]) -> dict:
     with ``each_above``, the fraction of subjects above it against the
     threshold (exact binomial test, Clopper-Pearson interval). Two groups: the
     difference of the means (``group`` minus ``against``), Welch's test and
-    interval. It holds when the whole interval lies on the
-    expected side of the threshold.
+    interval. It holds when the whole interval lies on the expected side of
+    the threshold.
     """
     from scipy import stats
 
