@@ -13,7 +13,9 @@ register_finding(Finding(
 register_finding(Finding(
     name="reversal_relearned", paper="Cools, Clark, Owen & Robbins (2002) J Neurosci 22:4563",
     claim="after the contingencies swap, the circuit comes to choose the new richer arm",
-    task="reversal", measure="p_best_post", expect="above", threshold=0.6))
+    task="reversal", measure="p_best_post", expect="above", threshold=0.6, modes=("rate",)))
+# not claimed in spiking mode: a spiking subject can keep to the old arm for most of the 150 trials after the
+# swap (one of five chose the new arm in 30% of its last 50 trials), so its cohort interval spans the threshold
 
 register_finding(Finding(
     name="healthy_choose_a", paper=FRANK_2004,
