@@ -100,7 +100,7 @@ def write_report(record: dict, out: Path) -> None:
         figure(r, out / "figures" / f"{stem}.png")
         means = "" if len(r["values"]) < 2 else " (means: " + ", ".join(
             f"{g} {_fmt(_mean(v), 3)}" for g, v in r["values"].items()) + ")"
-        sections.append(f"### `{r['finding']}` ({r['mode']})\n\n{r['claim']} ({r['paper']}).\n\n"
+        sections.append(f"## `{r['finding']}` ({r['mode']})\n\n{r['claim']} ({r['paper']}).\n\n"
                         f"Task `{r['task']}`; measured `{r['measured']}`, expected {r['expect']} "
                         f"{r['threshold']:.3g}: effect {_fmt(r['effect'], 3)}, 95% CI [{_fmt(r['ci_low'], 3)}, "
                         f"{_fmt(r['ci_high'], 3)}], p = {_p(r['p'])}, n = "
