@@ -2,7 +2,7 @@
 
 Runs `dopasim run pavlovian --trials 150 --seed 1` in a fresh process for each
 mode, first with an empty compile cache (what a newcomer sees), then again with
-the cache warm. Prints a table and the ratio to the issue's budget (rate 20 s,
+the cache warm. Prints a table and the ratio to the budget (rate 20 s,
 spiking 60 s), and writes benchmarks/results/pavlovian_speed.json.
 
     python benchmarks/pavlovian_speed.py

@@ -1,4 +1,4 @@
-"""Where a session's time goes: the Pavlovian and bandit sessions of issue 6, in rate and spiking mode.
+"""Where a session's time goes: the Pavlovian and bandit sessions, in rate and spiking mode.
 
 For each session, in a fresh process with the compile cache warm (a first run
 warms it): wall time, the three parts of it that the simulator reports

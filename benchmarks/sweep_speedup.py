@@ -1,4 +1,4 @@
-"""Sweep speed-up: a 20-run `dopasim sweep` on one worker and on one per core (issue 6: at least 1.7 x on 2).
+"""Sweep speed-up: a 20-run `dopasim sweep` on one worker and on one per core.
 
 20 runs: a 300-trial bandit in rate mode, seeds 1-10, two reward contingencies;
 the compile cache warm (a first sweep warms it). Each timing starts from an

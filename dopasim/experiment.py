@@ -44,6 +44,25 @@ class Results:
     ``trials.csv``), ``summary`` the headline measures (``summary.json``),
     ``recording`` the spikes, rates and weights, ``config`` what ``run.json``
     records (a replay runs it again).
+
+    Attributes
+    ----------
+    task : Task
+        the task that ran, with its resolved parameters
+    graph : CircuitGraph
+        the circuit, after disease and lesions
+    mode : str
+        rate or spiking
+    seed : int
+        the run's seed
+    trials : dict of str to ndarray
+        the trial table, one value per trial in each column
+    summary : dict of str to float or None
+        the headline measures
+    recording : Recording
+        spikes, rates, weights and the event log
+    config : dict
+        what run.json records
     """
 
     task: object
@@ -70,11 +89,22 @@ class Results:
         return pd.DataFrame({column: np.asarray(values) for column, values in self.trials.items()})
 
     def trial_rows(self) -> list[dict]:
+        """The trial table as one dict per trial, with plain Python values (as ``trials.csv`` holds them)."""
         cols = list(self.trials)
         return [{c: _plain(self.trials[c][i]) for c in cols} for i in range(len(self.trials["trial"]))]
 
     def write(self, out: Path, figures: bool = True, nwb: bool = False) -> Path:
-        """Write the run directory (with ``nwb``, also ``run.nwb``); it appears only once complete."""
+        """Write the run directory (with ``nwb``, also ``run.nwb``); it appears only once complete.
+
+        Parameters
+        ----------
+        out : str or Path
+            the run directory to write (must not exist, or be empty)
+        figures : bool
+            draw the figures too
+        nwb : bool
+            also write run.nwb (needs pynwb)
+        """
         from dopasim.analysis import plots
 
         with atomic_directory(out) as tmp:
@@ -256,6 +286,8 @@ def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None =
         :mod:`dopasim.tasks.protocols`); ``trials`` then defaults to its own.
     progress : bool
         a progress bar on stderr.
+    build_root : path, optional
+        where the generated C++ is built and cached (default ``~/.cache/dopasim`` or ``$DOPASIM_BUILD_DIR``).
 
     Returns
     -------

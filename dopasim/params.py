@@ -24,6 +24,21 @@ class Param:
 
     ``unit`` is the unit of the plain number (``"ms"``, ``"Hz"``, ``""``);
     parameter names carry it too (``tau_ms``) so a config file reads alone.
+
+    Attributes
+    ----------
+    default : object
+        the default; its type is the parameter's type
+    help : str
+        what it means, in a line
+    low, high : float, optional
+        the range's bounds
+    unit : str
+        the unit of the plain number (ms, Hz; empty for none)
+    choices : tuple, optional
+        the only values allowed
+    low_inclusive : bool
+        whether low itself is allowed
     """
 
     default: object
@@ -39,7 +54,17 @@ class Param:
         return type(self.default)
 
     def check(self, owner: str, name: str, value):
-        """Return ``value`` converted to this parameter's type, or raise."""
+        """Return ``value`` converted to this parameter's type, or raise.
+
+        Parameters
+        ----------
+        owner : str
+            what the parameter belongs to, for the message (task, a region ...)
+        name : str
+            the parameter's name
+        value : object
+            the value given (a string from the command line is converted)
+        """
         where = f"{owner}.{name}"
         value = _coerce(where, self.kind, value)
         if self.choices is not None and value not in self.choices:
@@ -55,6 +80,7 @@ class Param:
         return value
 
     def range_text(self) -> str:
+        """The allowed range in words, with the unit: ``0.0 < value <= 1000.0 (ms)``."""
         lo = "" if self.low is None else f"{self.low} {'<=' if self.low_inclusive else '<'} "
         hi = "" if self.high is None else f" <= {self.high}"
         unit = f" ({self.unit})" if self.unit else ""

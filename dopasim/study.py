@@ -59,6 +59,28 @@ class Group:
 
 @dataclass
 class Study:
+    """A cohort: groups of virtual subjects of one task, each subject with a seed of its own.
+
+    Attributes
+    ----------
+    task : str
+        the task every subject runs.
+    groups : list of Group
+        healthy, each disease, each lesion level (:func:`make_groups`).
+    subjects : int
+        subjects per group.
+    mode : str
+        rate or spiking.
+    trials : int, optional
+        trials per subject (default: the task's).
+    seed : int
+        the study's seed; each subject's comes from it, its group's name and its number.
+    sets : dict
+        ``--set`` values every subject shares.
+    circuit : str, optional
+        a circuit preset (default: the task's).
+    """
+
     task: str
     groups: list[Group]
     subjects: int = 5
@@ -74,7 +96,17 @@ class Study:
 
 def make_groups(diseases: list[str], lesion_region: str | None = None,
                 lesion_levels: list[float] | None = None) -> list[Group]:
-    """Healthy first, then each disease, then each level of cell loss in ``lesion_region``."""
+    """Healthy first, then each disease, then each level of cell loss in ``lesion_region``.
+
+    Parameters
+    ----------
+    diseases : list of str
+        disease presets, one group each
+    lesion_region : str, optional
+        the region of the lesion levels
+    lesion_levels : list of float, optional
+        fractions of its cells lost, one group each
+    """
     groups = [Group(HEALTHY)]
     for name in diseases:
         if name == HEALTHY or name in (g.name for g in groups):
@@ -174,6 +206,19 @@ def run_study(study: Study, out: Path, workers: int | None = None, progress: boo
 
     Returns ``{"rows": [...], "stats": [...]}``. The directory appears only
     once every subject has run and the statistics and figures are written.
+
+    Parameters
+    ----------
+    study : Study
+        the cohort
+    out : Path
+        the study directory to write
+    workers : int, optional
+        local worker processes (default one per core)
+    progress : bool
+        draw a progress bar
+    scheduler : str, optional
+        a Dask scheduler's address instead of local processes
     """
     from dopasim.analysis.plots import study_figures
     from dopasim.experiment import atomic_directory

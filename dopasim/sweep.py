@@ -173,10 +173,10 @@ def run_calls(calls: list[tuple], workers: int | None = None, progress: bool = T
     with tqdm(total=len(calls), unit=unit, disable=not progress, desc=desc) as bar:
         if scheduler is not None:
             return _on_dask(calls, scheduler, bar)
-        return _on_local_processes(calls, workers, bar, max_restarts)
+        return _on_local_processes(calls, workers, bar, max_restarts, unit)
 
 
-def _on_local_processes(calls, workers, bar, max_restarts) -> Outcome:
+def _on_local_processes(calls, workers, bar, max_restarts, unit) -> Outcome:
     pending = dict(enumerate(calls))
     outcome = Outcome([])
     while pending:
@@ -200,7 +200,7 @@ def _on_local_processes(calls, workers, bar, max_restarts) -> Outcome:
                     from dopasim.circuits.compiler import SimulationError
 
                     raise SimulationError(f"worker processes died {outcome.restarts} times (out of memory?); "
-                                          f"{len(pending)} {bar.unit}s not done") from None
+                                          f"{len(pending)} {unit}s not done") from None
                 bar.write(f"dopasim: a worker process died; {len(pending)} calls handed to a fresh pool")
             except BaseException as err:
                 for future in futures:
@@ -225,7 +225,8 @@ def _die_with_parent() -> None:
 
 def _on_dask(calls, scheduler: str, bar) -> Outcome:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
 
         from dopasim.dask_worker import ImportBrian2
     except ImportError:

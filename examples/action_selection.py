@@ -1,4 +1,6 @@
-"""Gurney, Prescott & Redgrave (2001): the basal ganglia select the most salient action.
+"""
+Action selection by disinhibition: Gurney, Prescott & Redgrave (2001)
+=====================================================================
 
 Three channels get saliences 0.4, 0.6 and 0.3 from t = 0.5 s. The most salient
 channel's GPi/SNr output pauses and releases its thalamus; the others are held
@@ -10,17 +12,14 @@ and plots GPi and thalamus rates per channel.
 
 import argparse
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from dopasim.circuits import make_circuit
+from dopasim.circuits.compiler import simulate
 
-from dopasim.circuits import make_circuit  # noqa: E402
-from dopasim.circuits.compiler import simulate  # noqa: E402
-
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--out", default="action_selection.png")
+parser = argparse.ArgumentParser(description='Action selection by disinhibition: Gurney, Prescott & Redgrave (2001)')
+parser.add_argument("--out", help="also write the figure to this file")
 args = parser.parse_args()
 
 SALIENCE, ONSET_S, DURATION_S = [0.4, 0.6, 0.3], 0.5, 1.5
@@ -45,5 +44,6 @@ for col, mode in enumerate(("rate", "spiking")):
 axes[0, 0].legend(fontsize=8)
 fig.suptitle("selection by disinhibition (Gurney, Prescott & Redgrave 2001)", fontsize=10)
 fig.tight_layout()
-fig.savefig(args.out, dpi=110)
-print(f"wrote {args.out}")
+if args.out:
+    fig.savefig(args.out, dpi=110)
+plt.show()

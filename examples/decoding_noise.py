@@ -1,4 +1,6 @@
-"""How exact must a DA population's code be for its reward distribution to decode as bimodal?
+"""
+How exact must a distributional code be to decode as bimodal? (Dabney et al. 2020)
+==================================================================================
 
 Dabney et al. (2020) decoded the reward distribution from each DA neuron's
 asymmetry tau and reversal point, the tau-expectile of the rewards. Here the
@@ -9,26 +11,22 @@ and then spoiled with Gaussian noise: s.d. ``noise_reversal`` on the reversal
 points, ``noise_asymmetry`` on the asymmetries. Each cell of the table is the
 fraction of repeats that :func:`dopasim.analysis.distributional.decode` turns
 into exactly two modes (the count ``variable_magnitude`` reports as
-``decoded_modes``). The README shows the table in ``variable_magnitude``'s
-section.
+``decoded_modes``).
 
-    python examples/decoding_noise.py [--repeats 6] [--out decoding_noise.png]
+    python examples/decoding_noise.py [--repeats 4] [--out decoding_noise.png]
 """
 
 import argparse
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from dopasim.analysis.distributional import decode, expectile, modes
 
-from dopasim.analysis.distributional import decode, expectile, modes  # noqa: E402
-
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--repeats", type=int, default=6)
+parser = argparse.ArgumentParser(description="How exact must a distributional code be to decode as bimodal?")
+parser.add_argument("--repeats", type=int, default=4)
 parser.add_argument("--seed", type=int, default=0)
-parser.add_argument("--out", default="decoding_noise.png")
+parser.add_argument("--out", help="also write the figure to this file")
 args = parser.parse_args()
 
 REWARDS = np.array([0.1, 0.2, 1.3, 1.4])
@@ -60,5 +58,6 @@ for ax, n_channels in zip(axes, (20, 160)):
 axes[0].set_ylabel("s.d. of the asymmetries")
 fig.colorbar(image, ax=axes, label="fraction decoded bimodal")
 fig.suptitle("Decoding the bimodal reward 0.1, 0.2, 1.3, 1.4 from noisy expectiles", fontsize=11)
-fig.savefig(args.out, dpi=110, bbox_inches="tight")
-print(f"figure: {args.out}")
+if args.out:
+    fig.savefig(args.out, dpi=110, bbox_inches="tight")
+plt.show()

@@ -1,4 +1,6 @@
-"""Extending dopasim from a file of your own: a lateral habenula, a plasticity rule and a task.
+"""
+Extending dopasim: a lateral habenula, a plasticity rule and a task of your own
+===============================================================================
 
 Lateral habenula (LHb) neurons are excited when an expected reward is omitted
 and inhibited by reward and by cues that predict it; they inhibit dopamine
@@ -31,16 +33,13 @@ from __future__ import annotations
 
 import argparse
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-import dopasim  # noqa: E402
-from dopasim.models.plasticity import three_factor_equations  # noqa: E402
-from dopasim.models.td import TDLambda  # noqa: E402
-from dopasim.params import Param, resolve  # noqa: E402
+import dopasim
+from dopasim.models.plasticity import three_factor_equations
+from dopasim.models.td import TDLambda
+from dopasim.params import Param, resolve
 
 # -- a region type: the lateral habenula ------------------------------------------------------------------
 LATERAL_HABENULA = dopasim.register_region(dopasim.RegionType(
@@ -215,11 +214,11 @@ def with_habenula(graph: dopasim.CircuitGraph) -> dopasim.CircuitGraph:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description='Extending dopasim')
     parser.add_argument("--trials", type=int, default=OmissionProbes.default_trials)
     parser.add_argument("--modes", nargs="+", default=["rate", "spiking"], choices=["rate", "spiking"])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", default="habenula.png")
+    parser.add_argument("--out", help="also write the figure to this file")
     args = parser.parse_args()
     assert dopasim.check_task(OmissionProbes) == [], dopasim.check_task(OmissionProbes)
     critic = dopasim.make_circuit("critic")
@@ -243,10 +242,11 @@ def main() -> int:
         row[2].set_xticks([0, 1], ["critic", "critic + habenula"])
         row[2].set(ylabel="DA at omitted US (Hz vs baseline)", title=f"the omission dip ({mode})")
     fig.tight_layout()
-    fig.savefig(args.out, dpi=100)
+    if args.out:
+        fig.savefig(args.out, dpi=100)
     print("habenula fires on omission and deepens the dip:", "yes" if ok else "NO")
     return 0 if ok else 1
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__" and main() != 0:
+    raise SystemExit(1)  # the habenula did not do what it should (the tests run this file)

@@ -1,23 +1,24 @@
-"""Schultz, Dayan & Montague (1997), Fig. 1: the dopamine burst moves from reward to cue.
+"""
+The dopamine burst moves from reward to cue: Schultz, Dayan & Montague (1997)
+=============================================================================
 
-Runs the critic circuit on 150 Pavlovian trials with omission probes, in rate
-and in spiking mode, and plots the DA population's response at CS and US
-against the reference TD(lambda) error.
+Schultz, Dayan & Montague (1997), Fig. 1. Runs the ``critic`` circuit on 150
+Pavlovian trials with an omission probe, in rate and in spiking mode, and plots
+the DA population's response at CS and US; each title gives its correlation
+with the reference TD(lambda) error on the same trials.
 
-    python examples/pavlovian_transfer.py [--trials 150]
+    python examples/pavlovian_transfer.py [--trials 150] [--out FILE]
 """
 
 import argparse
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from dopasim.experiment import run
 
-from dopasim.experiment import run  # noqa: E402
-
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser = argparse.ArgumentParser(description='The dopamine burst moves from reward to cue')
 parser.add_argument("--trials", type=int, default=150)
+parser.add_argument("--out", help="also write the figure to this file")
 args = parser.parse_args()
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
@@ -34,5 +35,6 @@ for ax, mode in zip(axes, ("rate", "spiking")):
 axes[0].set_ylabel("DA response re baseline (Hz)")
 axes[0].legend()
 fig.tight_layout()
-fig.savefig("pavlovian_transfer.png", dpi=110)
-print("wrote pavlovian_transfer.png")
+if args.out:
+    fig.savefig(args.out, dpi=110)
+plt.show()

@@ -1,4 +1,6 @@
-"""Persistent activity: a prefrontal pool holds the last cued item through a delay.
+"""
+Persistent activity holds a cued item: Funahashi et al. (1989), Compte et al. (2000)
+====================================================================================
 
 Item 0 is cued at 0.3-0.5 s and item 1 at 1.5-1.7 s. After each cue ends, its
 pool keeps firing (about 30 Hz) until the next cue replaces it. With the pools'
@@ -11,18 +13,15 @@ plots each item pool's rate.
 
 import argparse
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from dopasim.circuits import make_circuit
+from dopasim.circuits.compiler import simulate
+from dopasim.circuits.lesions import cut_projection
 
-from dopasim.circuits import make_circuit  # noqa: E402
-from dopasim.circuits.compiler import simulate  # noqa: E402
-from dopasim.circuits.lesions import cut_projection  # noqa: E402
-
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--out", default="working_memory.png")
+parser = argparse.ArgumentParser(description='Persistent activity holds a cued item')
+parser.add_argument("--out", help="also write the figure to this file")
 args = parser.parse_args()
 
 CUES, DURATION_S = [(0, 0.3, 0.5), (1, 1.5, 1.7)], 2.7
@@ -52,5 +51,6 @@ for ax in axes[:, 0]:
 axes[0, 0].legend(fontsize=8)
 fig.suptitle("prefrontal working memory: persistent activity after the cue (Funahashi et al. 1989)", fontsize=10)
 fig.tight_layout()
-fig.savefig(args.out, dpi=110)
-print(f"wrote {args.out}")
+if args.out:
+    fig.savefig(args.out, dpi=110)
+plt.show()

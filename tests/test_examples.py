@@ -1,4 +1,7 @@
-"""The examples newcomers copy from must run."""
+"""The examples newcomers copy from must run and show what they say.
+
+Every example also runs, with its figures, when the documentation is built (the gallery, in CI);
+these check what some of them claim."""
 
 import re
 import subprocess
@@ -8,30 +11,6 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-
-
-@pytest.mark.slow
-def test_pavlovian_transfer_example_runs(tmp_path):
-    proc = subprocess.run([sys.executable, str(EXAMPLES / "pavlovian_transfer.py"), "--trials", "12"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert (tmp_path / "pavlovian_transfer.png").stat().st_size > 10_000
-
-
-@pytest.mark.slow
-def test_action_selection_example_runs(tmp_path):
-    proc = subprocess.run([sys.executable, str(EXAMPLES / "action_selection.py"), "--out", "sel.png"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert (tmp_path / "sel.png").stat().st_size > 10_000
-
-
-@pytest.mark.slow
-def test_working_memory_example_runs(tmp_path):
-    proc = subprocess.run([sys.executable, str(EXAMPLES / "working_memory.py"), "--out", "wm.png"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert (tmp_path / "wm.png").stat().st_size > 10_000
 
 
 @pytest.mark.slow

@@ -20,7 +20,17 @@ import numpy as np
 
 
 def expectile(samples, tau: float, weights=None) -> float:
-    """The ``tau``-expectile: the ``e`` at which ``tau E[(X - e)+] = (1 - tau) E[(e - X)+]`` (0.5: the mean)."""
+    """The ``tau``-expectile: the ``e`` at which ``tau E[(X - e)+] = (1 - tau) E[(e - X)+]`` (0.5: the mean).
+
+    Parameters
+    ----------
+    samples : array-like
+        the values
+    tau : float
+        the asymmetry, 0 to 1 (0.5: the mean)
+    weights : array-like
+        optional: the samples' probabilities
+    """
     x = np.asarray(samples, dtype=float)
     w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
     lo, hi = float(x.min()), float(x.max())
@@ -47,6 +57,15 @@ def reversal_point(magnitudes, responses, grid: int = 400) -> float:
     A straight line between the two magnitudes on either side of the sign
     change would bias the crossing toward the steeper side; the two-slope fit
     does not.
+
+    Parameters
+    ----------
+    magnitudes : array-like
+        reward magnitudes, one per trial
+    responses : array-like
+        the cell's response on each trial
+    grid : int
+        candidate kinks tried between the smallest and largest magnitude
     """
     m, r = np.asarray(magnitudes, dtype=float), np.asarray(responses, dtype=float)
     if not (r.min() < 0 < r.max()):
@@ -63,6 +82,15 @@ def asymmetry(magnitudes, responses, reversal: float) -> float:
     """``slope_above / (slope_above + slope_below)`` of responses about ``reversal`` (NaN if a side is empty).
 
     Each slope is the least-squares line through the reversal point on its side.
+
+    Parameters
+    ----------
+    magnitudes : array-like
+        reward magnitudes, one per trial
+    responses : array-like
+        the cell's response on each trial
+    reversal : float
+        the cell's reversal point
     """
     if not np.isfinite(reversal):
         return float("nan")
@@ -102,6 +130,19 @@ def decode(taus, expectiles, n_samples: int = 100, restarts: int = 5, seed: int 
     the expectile loss) over ``n_samples`` free samples, from ``restarts``
     random starts; samples stay within the expectiles' range widened by that
     range on either side. Returns the best fit, sorted.
+
+    Parameters
+    ----------
+    taus : array-like
+        each cell's asymmetry
+    expectiles : array-like
+        each cell's reversal point
+    n_samples : int
+        free samples of the decoded distribution
+    restarts : int
+        random starts of the minimisation
+    seed : int
+        seeds the starts
     """
     from scipy.optimize import minimize
 
@@ -131,7 +172,17 @@ def decode(taus, expectiles, n_samples: int = 100, restarts: int = 5, seed: int 
 
 
 def modes(samples, bandwidth: float, prominence: float = 0.2) -> int:
-    """Peaks of the samples' Gaussian kernel density (``bandwidth`` wide) that stand out by ``prominence`` of the highest."""
+    """Peaks of the samples' Gaussian kernel density (``bandwidth`` wide) that stand out by ``prominence`` of the highest.
+
+    Parameters
+    ----------
+    samples : array-like
+        samples of a distribution
+    bandwidth : float
+        the kernel's s.d.
+    prominence : float
+        a peak counts if it stands out by this fraction of the highest
+    """
     from scipy.signal import find_peaks
 
     x = np.asarray(samples, dtype=float)

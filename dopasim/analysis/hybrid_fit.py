@@ -60,7 +60,23 @@ def hybrid_log_likelihood(params, first_choice, second_state, second_choice, rew
 def fit_hybrid(first_choice, second_state, second_choice, reward, common_prob: float = 0.7,
                lam: float = 0.6) -> dict[str, float]:
     """Maximum-likelihood ``alpha``, ``beta``, ``model_based_weight`` and ``perseveration`` (see the module
-    docstring), and the maximised ``log_likelihood``; the best of three starting weights (0.2, 0.5, 0.8)."""
+    docstring), and the maximised ``log_likelihood``; the best of three starting weights (0.2, 0.5, 0.8).
+
+    Parameters
+    ----------
+    first_choice : array-like of int
+        each episode's first-stage action
+    second_state : array-like of int
+        the second-stage state reached (1 or 2)
+    second_choice : array-like of int
+        the second-stage action
+    reward : array-like
+        each episode's reward (0 or 1)
+    common_prob : float
+        probability of the common transition
+    lam : float
+        the eligibility of the model-free first-stage values (SARSA(lambda))
+    """
     data = [np.asarray(x).astype(int if k < 3 else float).tolist()
             for k, x in enumerate((first_choice, second_state, second_choice, reward))]
     bounds = list(BOUNDS.values())

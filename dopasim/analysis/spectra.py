@@ -20,7 +20,17 @@ LOW_HZ = 4.0
 
 
 def power_spectrum(signal: np.ndarray, fs: float, segment_s: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Welch's power spectral density of ``signal`` sampled at ``fs`` Hz: (frequencies, power)."""
+    """Welch's power spectral density of ``signal`` sampled at ``fs`` Hz: (frequencies, power).
+
+    Parameters
+    ----------
+    signal : ndarray
+        the signal (e.g. the LFP proxy)
+    fs : float
+        its sampling rate (Hz)
+    segment_s : float
+        Welch segment length (s)
+    """
     from scipy.signal import welch
 
     signal = np.asarray(signal, dtype=float)
@@ -34,6 +44,15 @@ def band_measures(freqs: np.ndarray, power: np.ndarray, band: tuple[float, float
     A peak is a local maximum of the spectrum inside the band; the slope of a
     peak outside it (rising to the band's edge) is none: ``peak_hz`` is then
     NaN and ``peak_ratio`` 0.
+
+    Parameters
+    ----------
+    freqs : ndarray
+        frequencies (Hz)
+    power : ndarray
+        power at each
+    band : tuple of float
+        the band's edges (Hz)
     """
     usable = freqs >= LOW_HZ
     inside = usable & (freqs >= band[0]) & (freqs <= band[1])

@@ -212,6 +212,11 @@ class CircuitGraph:
         and its weights' sha256 are recorded in :meth:`to_dict`, so a replay
         starts from the very same weights, or is refused.
 
+        Parameters
+        ----------
+        run_dir : str or Path
+            a run directory whose weights.npz the synapses start from
+
         Examples
         --------
         >>> g = make_circuit("critic")                 # doctest: +SKIP
@@ -224,7 +229,15 @@ class CircuitGraph:
         self.init_from = found
 
     def reroute(self, projection: str, source: str) -> None:
-        """Let ``projection`` come from region ``source`` instead, its target and parameters unchanged."""
+        """Let ``projection`` come from region ``source`` instead, its target and parameters unchanged.
+
+        Parameters
+        ----------
+        projection : str
+            the projection
+        source : str
+            its new source region
+        """
         self.region(source)
         u, v, key = self._edge(projection)
         attrs = self.graph.edges[u, v, key]
@@ -235,6 +248,13 @@ class CircuitGraph:
     # -- reading --------------------------------------------------------
     def equations(self, region: str, mode: str = "rate") -> str:
         """The Brian2 equations ``region`` compiles to at resolution ``mode`` (``"rate"`` or ``"spiking"``).
+
+        Parameters
+        ----------
+        region : str
+            the region
+        mode : str
+            rate or spiking
 
         Examples
         --------
@@ -254,7 +274,13 @@ class CircuitGraph:
         return list(self.graph.nodes)
 
     def region(self, name: str) -> dict:
-        """The region ``name``'s attributes: ``region`` (its type), ``kind`` and ``params`` (resolved)."""
+        """The region ``name``'s attributes: ``region`` (its type), ``kind`` and ``params`` (resolved).
+
+        Parameters
+        ----------
+        name : str
+            the region
+        """
         if name not in self.graph:
             raise unknown_name("region", name, self.graph.nodes)
         return self.graph.nodes[name]
@@ -268,16 +294,34 @@ class CircuitGraph:
         return [k for _, _, k in self.graph.edges(keys=True)]
 
     def projection(self, name: str) -> dict:
-        """The projection ``name``'s attributes: ``sign``, ``rule`` (or None) and ``params`` (resolved)."""
+        """The projection ``name``'s attributes: ``sign``, ``rule`` (or None) and ``params`` (resolved).
+
+        Parameters
+        ----------
+        name : str
+            the projection
+        """
         return self.graph.edges[self._edge(name)]
 
     def endpoints(self, projection: str) -> tuple[str, str]:
-        """``(source, target)`` of ``projection``."""
+        """``(source, target)`` of ``projection``.
+
+        Parameters
+        ----------
+        projection : str
+            the projection
+        """
         source, target, _ = self._edge(projection)
         return source, target
 
     def incoming(self, target: str) -> list[tuple[str, str, dict]]:
-        """``(name, source, attributes)`` of every projection into ``target``."""
+        """``(name, source, attributes)`` of every projection into ``target``.
+
+        Parameters
+        ----------
+        target : str
+            the target region
+        """
         return [(k, u, d) for u, _, k, d in self.graph.in_edges(target, keys=True, data=True)]
 
     def _edge(self, name: str):
@@ -330,7 +374,13 @@ class CircuitGraph:
         return self
 
     def channels(self, region: str) -> int:
-        """How many action channels ``region``'s cells are split into (1: none)."""
+        """How many action channels ``region``'s cells are split into (1: none).
+
+        Parameters
+        ----------
+        region : str
+            the region
+        """
         attrs = self.region(region)
         return REGIONS[attrs["region"]].channels(attrs["params"])
 
@@ -343,13 +393,26 @@ class CircuitGraph:
         return found[0]
 
     def dopamine_projection(self, target: str) -> tuple[str, str, dict] | None:
-        """``(name, source, attributes)`` of the dopamine projection into ``target``, or None."""
+        """``(name, source, attributes)`` of the dopamine projection into ``target``, or None.
+
+        Parameters
+        ----------
+        target : str
+            the target region
+        """
         for name, source, attrs in self.incoming(target):
             if attrs["sign"] == "dopamine":
                 return name, source, attrs
         return None
 
     def dopamine_source(self, target: str) -> str | None:
+        """The region whose dopamine reaches ``target`` (None: no dopamine projection into it).
+
+        Parameters
+        ----------
+        target : str
+            the target region
+        """
         found = self.dopamine_projection(target)
         return found[1] if found else None
 

@@ -48,7 +48,15 @@ def _number(transform: str, name: str, value, low: float | None = None, high: fl
 
 
 def remove_region(graph: CircuitGraph, region: str) -> CircuitGraph:
-    """The circuit without ``region`` and every projection to or from it."""
+    """The circuit without ``region`` and every projection to or from it.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    region : str
+        the region to remove
+    """
     graph.region(region)  # raises with the valid names if it is not there
     out = _record(graph, "remove_region", region=region)
     out.graph.remove_node(region)
@@ -56,7 +64,15 @@ def remove_region(graph: CircuitGraph, region: str) -> CircuitGraph:
 
 
 def cut_projection(graph: CircuitGraph, projection: str) -> CircuitGraph:
-    """The circuit without the named projection."""
+    """The circuit without the named projection.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    projection : str
+        the projection to remove
+    """
     graph.projection(projection)
     out = _record(graph, "cut_projection", projection=projection)
     out.graph.remove_edge(*out._edge(projection))
@@ -71,6 +87,15 @@ def kill_cells(graph: CircuitGraph, region: str, fraction: float) -> CircuitGrap
     dopamine release) per Hz of the source's mean rate summed over its cells.
     So 80% loss of SNc cells leaves one fifth of the nigrostriatal dopamine,
     in bursts and dips alike. Cells are lost evenly across action channels.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    region : str
+        the region that loses cells
+    fraction : float
+        fraction of its cells lost, 0 to 1 (1 removes the region)
     """
     fraction = _number("kill_cells", "fraction", fraction, 0.0, 1.0)
     params = graph.region(region)["params"]
@@ -90,7 +115,17 @@ def kill_cells(graph: CircuitGraph, region: str, fraction: float) -> CircuitGrap
 
 
 def scale_projection(graph: CircuitGraph, projection: str, factor: float) -> CircuitGraph:
-    """The named projection's weight times ``factor`` (0 silences it, 2 doubles it)."""
+    """The named projection's weight times ``factor`` (0 silences it, 2 doubles it).
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    projection : str
+        the projection
+    factor : float
+        its weight is multiplied by this (0 or more)
+    """
     factor = _number("scale_projection", "factor", factor, 0.0)
     weight = graph.projection(projection)["params"]["weight"]
     out = _record(graph, "scale_projection", projection=projection, factor=factor)
@@ -119,6 +154,15 @@ def tonic_dopamine(graph: CircuitGraph, source: str, change_hz: float) -> Circui
     level the high-affinity D2 receptors are nearly full and hardly register a
     dip, which is how L-DOPA masks the dips that teach avoidance (Frank,
     Seeberger & O'Reilly 2004).
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    source : str
+        the dopamine region (all its dopamine projections) or one dopamine projection
+    change_hz : float
+        Hz of DA cell rate added to the resting level at the terminals (negative lowers it)
     """
     change_hz = _number("tonic_dopamine", "change_hz", change_hz)
     out = _record(graph, "tonic_dopamine", source=source, change_hz=change_hz)
@@ -131,6 +175,17 @@ def dopamine_gain(graph: CircuitGraph, source: str, burst: float = 1.0, dip: flo
     """Bursts and dips of ``source``'s dopamine weighed by ``burst`` and ``dip`` in its targets' plasticity.
 
     Gains multiply: applied twice, a gain of 0.5 leaves a quarter.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    source : str
+        the dopamine region (all its dopamine projections) or one dopamine projection
+    burst : float
+        gain on bursts in the targets' plasticity
+    dip : float
+        gain on dips in the targets' plasticity
     """
     burst = _number("dopamine_gain", "burst", burst, 0.0)
     dip = _number("dopamine_gain", "dip", dip, 0.0)
@@ -148,6 +203,15 @@ def drug_action(graph: CircuitGraph, source: str, dopamine_hz: float) -> Circuit
     It also blocks reuptake, so no predicted value can turn its dopamine into
     a dip: the error it teaches is at least ``dopamine_hz`` however well the
     drug is predicted (Redish 2004). The task says when the drug is on.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    source : str
+        the dopamine region or projection the drug acts at
+    dopamine_hz : float
+        the drug's dopamine (Hz of DA cell rate) while the task delivers it
     """
     dopamine_hz = _number("drug_action", "dopamine_hz", dopamine_hz, 0.0, 500.0)
     out = _record(graph, "drug_action", source=source, dopamine_hz=dopamine_hz)
@@ -160,6 +224,15 @@ def dopamine_noise(graph: CircuitGraph, region: str, noise_hz: float) -> Circuit
     """A fluctuation of s.d. ``noise_hz`` added to each of ``region``'s DA cells' drive.
 
     Independent fluctuations add in variance to any noise the cells had.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    region : str
+        the dopamine region
+    noise_hz : float
+        s.d. of the fluctuation added to each cell's drive (Hz; adds in variance to any it has)
     """
     noise_hz = _number("dopamine_noise", "noise_hz", noise_hz, 0.0)
     attrs = graph.region(region)
@@ -178,6 +251,21 @@ def clamp(graph: CircuitGraph, region: str, drive_hz: float, start_s: float, sto
     (halorhodopsin, archaerhodopsin). With ``period_s``, the window repeats in
     every period (every trial, when it is the trial's length), its times
     counted from the period's start.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    region : str
+        the clamped population
+    drive_hz : float
+        drive added while the clamp is on (negative silences)
+    start_s : float
+        onset, in session time (or within each period)
+    stop_s : float
+        offset
+    period_s : float
+        repeat the window every period, e.g. every trial (0: once)
     """
     drive_hz = _number("clamp", "drive_hz", drive_hz, -1000.0, 1000.0)
     start_s = _number("clamp", "start_s", start_s, 0.0)
@@ -201,6 +289,13 @@ def goal_directed(graph: CircuitGraph, factor: float) -> CircuitGraph:
 
     ``model_based_weight`` of the circuit's PFC or hippocampus (see
     :func:`dopasim.circuits.populations.control_gain`) times ``factor``, capped at 1.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged); it must have a planner (model_based or successor)
+    factor : float
+        the planner's model_based_weight is multiplied by this
     """
     factor = _number("goal_directed", "factor", factor, 0.0)
     if not any("model_based_weight" in graph.region(r)["params"] for r in graph.regions()):
@@ -222,6 +317,13 @@ def apply(graph: CircuitGraph, lesions: list[dict]) -> CircuitGraph:
     """``graph`` with each record ``{"transform": NAME, ARG: VALUE, ...}`` applied in turn.
 
     A record may name the ``disease`` it belongs to; the applied record keeps it.
+
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit (left unchanged)
+    lesions : list of dict
+        lesion records, each a transform's name under 'transform' and its arguments
     """
     for lesion in lesions:
         args = dict(lesion)

@@ -22,7 +22,33 @@ WEIGHT_RECORD_DT_MS = 100.0
 
 @dataclass
 class Recording:
-    """What one session left behind, as plain numpy arrays (seconds, Hz)."""
+    """What one session left behind, as plain numpy arrays (seconds, Hz).
+
+    Attributes
+    ----------
+    mode : str
+        rate or spiking
+    duration : float
+        simulated time (s)
+    sizes, kinds, channels : dict of str to int or str
+        per region, its cells, its kind, its channels
+    recorded : dict of str to ndarray
+        per region, the indices of the recorded cells
+    spikes : dict of str to (ndarray, ndarray)
+        per region, spike times (s) and cell indices (spiking mode)
+    rates : dict of str to (ndarray, ndarray)
+        per region, sample times (s) and rates (Hz), recorded cells x times
+    weights : dict of str to (ndarray, ndarray)
+        per plastic projection, sample times and sampled weights
+    final_weights : dict of str to (ndarray, ndarray, ndarray)
+        per plastic projection, every synapse's pre, post and final weight
+    weight_synapses : dict of str to ndarray
+        per plastic projection, the indices of the sampled synapses
+    events : dict of str to ndarray
+        the task's log of every outcome (closed-loop tasks)
+    timings : dict of str to float
+        seconds spent building, compiling and simulating
+    """
 
     mode: str
     duration: float
@@ -49,6 +75,13 @@ class Recording:
 
         From the spikes of every cell in spiking mode, from the recorded units in rate mode.
 
+        Parameters
+        ----------
+        region : str
+            the region
+        bin_s : float
+            bin width (s)
+
         Examples
         --------
         >>> t, da = res.recording.population_rate("vta")        # doctest: +SKIP
@@ -58,7 +91,17 @@ class Recording:
 
     def channel_rates(self, region: str, bin_s: float = RECORD_DT_MS / 1000,
                       by_channel: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """Mean rate (Hz) of each channel of ``region`` in bins of ``bin_s``: (bin starts, channels x bins)."""
+        """Mean rate (Hz) of each channel of ``region`` in bins of ``bin_s``: (bin starts, channels x bins).
+
+        Parameters
+        ----------
+        region : str
+            the region
+        bin_s : float
+            bin width (s)
+        by_channel : bool
+            one row per channel (False: the whole population in one row)
+        """
         k = self.channels.get(region, 1) if by_channel else 1
         n_bins = int(round(self.duration / bin_s))
         starts = np.arange(n_bins) * bin_s

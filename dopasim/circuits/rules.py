@@ -43,6 +43,19 @@ class SynapseCode:
     The synapse may read its target's ``dopamine_post`` (Hz) and, in rate
     mode, both ends' ``rate``. The weights start at ``weight * (1 +-
     w_init_spread)`` within ``[0, w_max]``: a rule declares both parameters.
+
+    Attributes
+    ----------
+    model, on_pre, on_post : str
+        Brian2 synapse equations and spike code added to the synapse's own
+    namespace : dict
+        the constants they read
+    update : str
+        run every plasticity step; keeps w in [0, w_max]
+    drive_gain : str
+        multiplies the synapse's drive
+    initialise : callable, optional
+        run once with the synapses
     """
 
     model: str
@@ -61,6 +74,23 @@ class Projection:
     ``source_variables`` and ``target_variables`` hold the names of the two
     groups' variables (``in`` tells what each end provides: ``rate``,
     ``experienced``, ``observed`` ...); ``timed`` the task's precomputed signals.
+
+    Attributes
+    ----------
+    graph : CircuitGraph
+        the circuit
+    name, source, target : str
+        the projection and its two regions
+    mode : str
+        rate or spiking
+    params : dict
+        the projection's resolved parameters
+    source_variables, target_variables : object
+        the names of the two groups' variables
+    source_size : int
+        cells in the source
+    timed : dict
+        the task's precomputed signals
     """
 
     graph: CircuitGraph
@@ -75,7 +105,13 @@ class Projection:
     timed: dict
 
     def region_type(self, end: str) -> str:
-        """The region type of ``end`` (``source`` or ``target``), for messages."""
+        """The region type of ``end`` (``source`` or ``target``), for messages.
+
+        Parameters
+        ----------
+        end : str
+            source or target
+        """
         return self.graph.region(getattr(self, end))["region"]
 
     def dopamine(self) -> dict:

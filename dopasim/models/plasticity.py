@@ -60,6 +60,19 @@ class Rule:
     builder's job, registered with it by name (:func:`dopasim.circuits.rules.register_rule`).
     ``dopamine_gated``: the rule reads its target's dopamine, so the target needs a
     dopamine projection; ``modes``: the resolutions it works at.
+
+    Attributes
+    ----------
+    name : str
+        the rule's name, as add_projection's rule takes it
+    summary : str
+        one line for listings
+    params : dict of str to Param
+        its parameters
+    dopamine_gated : bool
+        it reads its target's dopamine
+    modes : tuple of str
+        the resolutions it runs at
     """
 
     name: str

@@ -37,7 +37,19 @@ REFERENCE_PARAMS = {
 
 
 def softmax_choice(preferences: np.ndarray, beta: float, rng: np.random.Generator, allowed=None) -> int:
-    """A softmax draw over ``preferences``, among the ``allowed`` actions only (all if None)."""
+    """A softmax draw over ``preferences``, among the ``allowed`` actions only (all if None).
+
+    Parameters
+    ----------
+    preferences : ndarray
+        one value per action
+    beta : float
+        inverse temperature
+    rng : numpy.random.Generator
+        the draw's source
+    allowed : sequence of int, optional
+        the actions on offer (all if None)
+    """
     options = np.arange(len(preferences)) if allowed is None else np.asarray(allowed)
     prefs = preferences[options]
     z = beta * (prefs - prefs.max())
@@ -46,6 +58,20 @@ def softmax_choice(preferences: np.ndarray, beta: float, rng: np.random.Generato
 
 
 class QLearning:
+    """Tabular Q-learning with softmax choice (Watkins 1989): ``Q(s, a) += alpha (r + gamma max Q(s') - Q(s, a))``.
+
+    Parameters
+    ----------
+    n_states, n_actions : int
+        the task's states and actions.
+    alpha : float
+        learning rate.
+    beta : float
+        softmax inverse temperature.
+    gamma : float
+        discount per step.
+    """
+
     def __init__(self, n_states: int, n_actions: int, alpha: float, beta: float, gamma: float, **_):
         self.q = np.zeros((n_states, n_actions))
         self.alpha, self.beta, self.gamma = alpha, beta, gamma
@@ -61,6 +87,22 @@ class QLearning:
 
 
 class ActorCritic:
+    """The tabular actor-critic (Barto 1995): a critic's TD error trains both state values and action preferences.
+
+    Parameters
+    ----------
+    n_states, n_actions : int
+        the task's states and actions.
+    alpha : float
+        the critic's learning rate.
+    alpha_actor : float
+        the actor's learning rate.
+    beta : float
+        softmax inverse temperature.
+    gamma : float
+        discount per step.
+    """
+
     def __init__(self, n_states: int, n_actions: int, alpha: float, alpha_actor: float, beta: float,
                  gamma: float, **_):
         self.v = np.zeros(n_states)
@@ -216,6 +258,17 @@ class Dyna(QLearning):
 
 
 def make_learner(n_states: int, n_actions: int, learner: str, **params):
+    """The reference learner a choice task's ``reference.learner`` names.
+
+    Parameters
+    ----------
+    n_states, n_actions : int
+        the task's states and actions.
+    learner : str
+        ``q_learning``, ``actor_critic``, ``model_based``, ``hybrid``, ``successor`` or ``dyna``.
+    **params
+        the learner's own parameters (the task's resolved ``reference.*``).
+    """
     kinds = {"q_learning": QLearning, "actor_critic": ActorCritic, "model_based": ModelBased, "hybrid": Hybrid,
              "successor": Successor, "dyna": Dyna}
     return kinds[learner](n_states, n_actions, **params)

@@ -87,5 +87,17 @@ class TDLambda:
 
 
 def TD0(n_states: int, alpha: float = 0.02, gamma: float = 1.0, frozen=()) -> TDLambda:
-    """Tabular TD(0) (Sutton 1988): TD(lambda) with lambda = 0."""
+    """Tabular TD(0) (Sutton 1988): TD(lambda) with lambda = 0.
+
+    Parameters
+    ----------
+    n_states : int
+        states (serial-compound steps)
+    alpha : float
+        learning rate
+    gamma : float
+        discount per step
+    frozen : sequence of int
+        states whose value stays 0 (the time before a cue)
+    """
     return TDLambda(n_states, alpha=alpha, lam=0.0, gamma=gamma, frozen=frozen)

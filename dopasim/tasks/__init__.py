@@ -42,6 +42,12 @@ def make(name: str, **params):
 
     ``gym:ENV_ID`` wraps an external environment with discrete states and actions
     (``make("gym:FrozenLake-v1", is_slippery=False)``).
+
+    Parameters
+    ----------
+    name : str
+        a task's name, or gym:ENV_ID
+    **params : the task's parameters (task.NAME without the prefix)
     """
     if isinstance(name, str) and name.startswith(GYM_PREFIX) and len(name) > len(GYM_PREFIX):
         return GymTask(name[len(GYM_PREFIX):], **params)

@@ -40,6 +40,17 @@ class Session:
     ``draws``: every random draw of the session (an open-loop task's trial
     sequence; a closed-loop task's outcome luck, contingencies, starts);
     ``graph``: the circuit it ran on; ``seed``: the run's seed.
+
+    Attributes
+    ----------
+    n_trials : int
+        trials (or episodes) in the run
+    seed : int
+        the run's seed
+    graph : CircuitGraph
+        the circuit it ran on
+    draws : dict, optional
+        every random draw of the session
     """
 
     n_trials: int
@@ -94,11 +105,23 @@ class Task(gym.Env):
 
     # -- the circuit ---------------------------------------------------------
     def circuit_shape(self, mode: str | None = None) -> dict:
-        """Keyword arguments that shape a preset to this task (stimuli, actions ...); a preset takes those it knows."""
+        """Keyword arguments that shape a preset to this task (stimuli, actions ...); a preset takes those it knows.
+
+        Parameters
+        ----------
+        mode : str, optional
+            rate or spiking (a task may shape the circuit per mode)
+        """
         return {}
 
     def check_circuit(self, graph) -> None:
-        """Raise :class:`ConfigError` if ``graph`` cannot run this task (by default: a region it needs is missing)."""
+        """Raise :class:`ConfigError` if ``graph`` cannot run this task (by default: a region it needs is missing).
+
+        Parameters
+        ----------
+        graph : CircuitGraph
+            the circuit the run would use
+        """
         missing = [r for r in self.needs if r not in graph.regions()]
         if missing:
             raise ConfigError(f"task {self.name} needs a circuit with the regions {', '.join(self.needs)}; circuit "
@@ -107,7 +130,13 @@ class Task(gym.Env):
     def check_mode(self, mode: str) -> None:
         """Raise :class:`ConfigError`, with the reason, if the task cannot run at resolution ``mode``.
 
-        By default a task runs at both."""
+        By default a task runs at both.
+
+        Parameters
+        ----------
+        mode : str
+            rate or spiking
+        """
 
     # -- one run ---------------------------------------------------------------
     def simulate(self, graph, mode: str, session: Session, decision: dict, progress: bool = True,
@@ -119,6 +148,13 @@ class Task(gym.Env):
         """The circuit's per-trial responses, read off the recording: columns added to the trial table.
 
         The dopamine columns come from the simulated DA population, never from the reference learner.
+
+        Parameters
+        ----------
+        rec : Recording
+            the session's recording
+        table : dict of str to ndarray
+            the trial table so far
         """
         raise NotImplementedError
 
@@ -126,11 +162,25 @@ class Task(gym.Env):
         """The reference learner on the identical trial sequence: columns added to the trial table.
 
         ``params`` are the resolved ``reference_params``; ``session`` holds the draws and the circuit.
+
+        Parameters
+        ----------
+        table : dict of str to ndarray
+            the trial table
+        session : Session
+            the run's draws and circuit
+        **params : the resolved reference parameters
         """
         raise NotImplementedError
 
     def headline(self, table: dict[str, np.ndarray]) -> dict[str, float | None]:
-        """The headline measures (``summary.json``): a flat mapping of names to numbers (None: undefined)."""
+        """The headline measures (``summary.json``): a flat mapping of names to numbers (None: undefined).
+
+        Parameters
+        ----------
+        table : dict of str to ndarray
+            the complete trial table
+        """
         raise NotImplementedError
 
     def figures(self) -> dict[str, Callable]:
@@ -142,7 +192,13 @@ class Task(gym.Env):
         return {}
 
     def extra_tables(self, table: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
-        """Files besides ``trials.csv``: ``{filename: {column: values}}`` (none by default)."""
+        """Files besides ``trials.csv``: ``{filename: {column: values}}`` (none by default).
+
+        Parameters
+        ----------
+        table : dict of str to ndarray
+            the complete trial table
+        """
         return {}
 
     def events(self) -> dict[str, float]:
@@ -150,11 +206,23 @@ class Task(gym.Env):
         return {}
 
     def reference_learner(self, reference: dict) -> str:
-        """The name of the reference learner that ``reference`` (resolved ``reference_params``) selects."""
+        """The name of the reference learner that ``reference`` (resolved ``reference_params``) selects.
+
+        Parameters
+        ----------
+        reference : dict
+            the resolved reference parameters
+        """
         return self.learner
 
     def length(self, n_trials: int) -> str:
-        """How long a run of ``n_trials`` is, in words (the command line's first line)."""
+        """How long a run of ``n_trials`` is, in words (the command line's first line).
+
+        Parameters
+        ----------
+        n_trials : int
+            the run's trials (or episodes, epochs)
+        """
         return f"{n_trials * self.duration:.0f} s simulated"
 
 
@@ -167,11 +235,25 @@ class SignalTask(Task):
 
     def trials(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """The trial sequence, drawn once from ``rng`` and shared by circuit and reference: columns, one row a
-        trial, with at least ``trial``."""
+        trial, with at least ``trial``.
+
+        Parameters
+        ----------
+        n_trials : int
+            trials in the session
+        rng : numpy.random.Generator
+            seeded by the run
+        """
         raise NotImplementedError
 
     def signals(self, trials: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The signals' time courses over the whole session, one row every :data:`SIGNAL_DT`."""
+        """The signals' time courses over the whole session, one row every :data:`SIGNAL_DT`.
+
+        Parameters
+        ----------
+        trials : dict
+            what trials() drew
+        """
         raise NotImplementedError
 
     def simulate(self, graph, mode: str, session: Session, decision: dict, progress: bool = True,
@@ -198,20 +280,51 @@ class ProgramTask(Task):
     chooses: bool = True
 
     def draws(self, n_trials: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        """Every random draw of the session (outcome luck, contingencies ...), made beforehand from ``rng``."""
+        """Every random draw of the session (outcome luck, contingencies ...), made beforehand from ``rng``.
+
+        Parameters
+        ----------
+        n_trials : int
+            trials (or episodes) in the session
+        rng : numpy.random.Generator
+            seeded by the run
+        """
         raise NotImplementedError
 
     def program(self, draws: dict, n_trials: int):
-        """The trial logic as generated code: a :class:`dopasim.circuits.loop.TaskProgram`."""
+        """The trial logic as generated code: a :class:`dopasim.circuits.loop.TaskProgram`.
+
+        Parameters
+        ----------
+        draws : dict
+            what draws() drew
+        n_trials : int
+            trials (or episodes) in the session
+        """
         raise NotImplementedError
 
     def table(self, events: dict, draws: dict) -> dict[str, np.ndarray]:
-        """The trial table's behavioural columns from the simulation's log of every outcome (``events``)."""
+        """The trial table's behavioural columns from the simulation's log of every outcome (``events``).
+
+        Parameters
+        ----------
+        events : dict
+            the simulation's log of every outcome
+        draws : dict
+            what draws() drew
+        """
         raise NotImplementedError
 
     decision_params = DECISION_PARAMS
 
     def reference_learner(self, reference: dict) -> str:
+        """The learner a choice task's ``reference.learner`` names.
+
+        Parameters
+        ----------
+        reference : dict
+            the resolved reference parameters.
+        """
         return reference["learner"]
 
     def simulate(self, graph, mode: str, session: Session, decision: dict, progress: bool = True,
@@ -264,6 +377,11 @@ def check_task(task) -> list[str]:
     its parameters as :class:`~dopasim.params.Param` with defaults in range
     and a one-line meaning; that it implements the methods its kind needs,
     with the declared parameters; and that it can be made with its defaults.
+
+    Parameters
+    ----------
+    task : type or Task
+        the task class (or an instance)
 
     Examples
     --------

@@ -53,7 +53,17 @@ CUE_FIELDS = {
 
 @dataclass(frozen=True)
 class CueOn:
-    """A cue shown in a trial: from ``onset_ms`` for ``duration_ms``."""
+    """A cue shown in a trial: from ``onset_ms`` for ``duration_ms``.
+
+    Attributes
+    ----------
+    cue : str
+        one of the protocol's cues
+    onset_ms : float
+        onset within the trial (ms)
+    duration_ms : float
+        how long it is shown (ms)
+    """
 
     cue: str
     onset_ms: float
@@ -62,7 +72,27 @@ class CueOn:
 
 @dataclass(frozen=True)
 class TrialType:
-    """One kind of trial: the cues on, the reward (``reward_ms`` -1: none), its size and chance, the length."""
+    """One kind of trial: the cues on, the reward (``reward_ms`` -1: none), its size and chance, the length.
+
+    Attributes
+    ----------
+    name : str
+        the type's name (a column of trials.csv)
+    cues : tuple of CueOn
+        the cues shown
+    reward_ms : float
+        reward onset within the trial (ms; -1: no reward)
+    expected_ms : float
+        when a reward is expected in a probe without one (ms; -1: none)
+    magnitude : float
+        the reward's size
+    reward_prob : float
+        the chance it is delivered
+    share : float
+        the type's share of its phase's trials
+    reward_duration_ms : float
+        the reward volley's length (ms)
+    """
 
     name: str
     cues: tuple[CueOn, ...] = ()
@@ -86,7 +116,19 @@ class TrialType:
 @dataclass(frozen=True)
 class Phase:
     """``trials`` trials of the ``types``, mixed by their shares: ``shuffled`` with the seed, or ``fixed`` (cycled
-    in the listed order)."""
+    in the listed order).
+
+    Attributes
+    ----------
+    name : str
+        the phase's name
+    trials : int
+        its trials
+    types : tuple of TrialType
+        the trial types mixed in it
+    order : str
+        shuffled (with the seed) or fixed (cycled in order)
+    """
 
     name: str
     trials: int
@@ -104,7 +146,19 @@ PROTOCOL_FIELDS = {
 
 @dataclass(frozen=True)
 class Protocol:
-    """A session: its named cues and its phases, in order; every trial lasts ``trial_ms``."""
+    """A session: its named cues and its phases, in order; every trial lasts ``trial_ms``.
+
+    Attributes
+    ----------
+    name : str
+        the protocol's name
+    cues : tuple of str
+        its cues, each with a serial compound of its own
+    phases : tuple of Phase
+        in order
+    trial_ms : float
+        every trial's length (ms)
+    """
 
     name: str
     cues: tuple[str, ...]
@@ -254,7 +308,13 @@ def _only(where: str, data: dict, keys: tuple[str, ...]) -> None:
 
 
 def load(path) -> Protocol:
-    """The protocol in the TOML file at ``path``."""
+    """The protocol in the TOML file at ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        a TOML file
+    """
     return _given(Path(path), Protocol, from_dict)
 
 

@@ -127,14 +127,25 @@ END = "<!-- end of findings -->"
 
 
 def findings_block(records: list[dict]) -> str:
-    """The generated block: per validation (mode), where it came from, then its table."""
-    parts = []
+    """The generated block: the command of each validation (mode) and how many findings held, then one table
+    with a row per finding and a column per mode: effect [95% CI], n, and whether it holds."""
+    lines = [f"`{record['command']}` ({record['machine']}): "
+             f"{sum(r['holds'] for r in record['findings'])} of {len(record['findings'])} hold.  " for record in records]
+    modes = [record["findings"][0]["mode"] for record in records]
+    rows: dict[str, dict] = {}
     for record in records:
-        held = sum(r["holds"] for r in record["findings"])
-        parts.append(f"`{record['command']}` ({record['date']}; {record['machine']}; {record['wall_s'] / 60:.0f} min "
-                     f"with {record['workers']} workers): {held} of {len(record['findings'])} hold.\n\n"
-                     + summary_table(record))
-    return "\n".join(parts)
+        for r in record["findings"]:
+            row = rows.setdefault(r["finding"], {"measured": r["measured"],
+                                                 "expect": f"{r['expect']} {_fmt(r['threshold'])}"})
+            n = "/".join(str(v) for v in r["n"].values())
+            row[r["mode"]] = (f"{_fmt(r['effect'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}], n={n}"
+                              f"{'' if r['holds'] else ': **does not hold**'}")
+    table = ["| finding | measure | expected | " + " | ".join(modes) + " |",
+             "| --- | --- | --- | " + " | ".join("---" for _ in modes) + " |"]
+    table += [f"| `{name}` | `{row['measured']}` | {row['expect']} | " + " | ".join(row.get(m, "not claimed")
+                                                                              for m in modes) + " |"
+              for name, row in rows.items()]
+    return "\n".join(lines) + "\n\n" + "\n".join(table) + "\n"
 
 
 def update_document(document: Path, records: list[dict]) -> str:

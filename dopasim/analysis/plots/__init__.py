@@ -36,7 +36,15 @@ __all__ = ["KIND_COLOURS", "SIGN_STYLE", "activity", "choice_activity", "da_vs_t
 
 
 def write_figures(res, folder: Path) -> None:
-    """Save ``figures/*.png`` of a run: the circuit, its activity, and the figures its task draws."""
+    """Save ``figures/*.png`` of a run: the circuit, its activity, and the figures its task draws.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns)
+    folder : Path
+        the run directory's figures folder
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     drawn = {"circuit": lambda r: draw_circuit(r.graph), "activity": activity, **res.task.figures()}

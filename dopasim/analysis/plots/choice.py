@@ -9,7 +9,17 @@ from dopasim.analysis.plots.common import finish, legend, mark_events, plt, runn
 
 
 def learning_curve(res, ax=None, width=20):
-    """Running choice of the best option: circuit and reference on the same trials (training trials only)."""
+    """Running choice of the best option: circuit and reference on the same trials (training trials only).
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    width : int
+        trials in the running mean
+    """
     tr = res.trials
     rows = np.flatnonzero(tr["phase"] == "train") if "phase" in tr else np.arange(len(tr["trial"]))
     # 1 where the best option was chosen: bandits mark the best arm, probabilistic selection the better stimulus
@@ -33,7 +43,15 @@ def learning_curve(res, ax=None, width=20):
 
 
 def within_episode_learning(res, ax=None):
-    """P(best arm) at each trial of an episode: early episodes, trained ones (the second half), the reference."""
+    """P(best arm) at each trial of an episode: early episodes, trained ones (the second half), the reference.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns) of meta_bandit
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    """
     tr = res.trials
     n = int(tr["episode_trial"].max())
     last = tr["episode"].max()
@@ -56,7 +74,15 @@ def within_episode_learning(res, ax=None):
 
 
 def test_choices(res, ax=None):
-    """Probabilistic selection, test phase: choose A and avoid B (circuit vs reference), and every pair."""
+    """Probabilistic selection, test phase: choose A and avoid B (circuit vs reference), and every pair.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns) of probabilistic_selection
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    """
     from dopasim.tasks.probabilistic_selection import LETTERS
 
     tr, task = res.trials, res.task
@@ -90,7 +116,15 @@ def test_choices(res, ax=None):
 
 
 def opponent_weights(res, ax=None):
-    """Go (cue -> D1) and NoGo (cue -> D2) weights of each action channel across the session."""
+    """Go (cue -> D1) and NoGo (cue -> D2) weights of each action channel across the session.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    """
     rec = res.recording
     fig, ax = subplots(ax, figsize=(8, 3.8))
     colours = plt.cm.tab10(np.arange(10))
@@ -114,7 +148,17 @@ def opponent_weights(res, ax=None):
 
 
 def choice_activity(res, ax=None, regions=("striatum_d1", "gpi", "thalamus", "vta")):
-    """Chosen vs unchosen channels around the choice, averaged over the second half of the session."""
+    """Chosen vs unchosen channels around the choice, averaged over the second half of the session.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    regions : tuple of str
+        the regions whose chosen and unchosen channels are drawn
+    """
     rec, task, tr = res.recording, res.task, res.trials
     late = [k for k in range(len(tr["trial"]) // 2, len(tr["trial"])) if tr["choice"][k] >= 0]
     fig, axes = subplots(ax, 1, len(regions), figsize=(3.2 * len(regions), 3.4))

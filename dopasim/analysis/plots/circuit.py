@@ -12,6 +12,13 @@ from dopasim.analysis.plots.common import KIND_COLOURS, SIGN_STYLE, finish, mark
 def draw_circuit(graph, ax=None):
     """Draw a :class:`CircuitGraph`: nodes coloured by region kind, edges by sign; returns the figure.
 
+    Parameters
+    ----------
+    graph : CircuitGraph
+        the circuit to draw
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+
     Examples
     --------
     >>> import dopasim
@@ -48,6 +55,13 @@ def activity(res, ax=None):
     """Every recorded region in the first and last trials: rasters (spiking) or rates (rate mode).
 
     ``ax``: two Axes per region, row by row (first trial, last trial).
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
     """
     rec, task = res.recording, res.task
     regions = [r for r in rec.sizes if r in rec.spikes or r in rec.rates]

@@ -26,6 +26,13 @@ def group_bars(rows: list[dict], ax=None):
     """Per measure, a bar per group (mean +- s.e.m.) with every subject as a point.
 
     ``rows``: a study's subjects (``subjects.csv`` as dicts); ``ax``: one Axes per measure.
+
+    Parameters
+    ----------
+    rows : list of dict
+        a study's subjects, one dict per subject (run_study's rows, or subjects.csv read as dicts)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
     """
     from dopasim.study import HEALTHY, measures
 
@@ -60,7 +67,15 @@ def graded(rows: list[dict]) -> list[dict]:
 
 
 def dose_response(rows: list[dict], ax=None):
-    """Per measure, every subject against its fraction of cells lost, and the mean per level."""
+    """Per measure, every subject against its fraction of cells lost, and the mean per level.
+
+    Parameters
+    ----------
+    rows : list of dict
+        a study's subjects, one dict per subject (run_study's rows, or subjects.csv read as dicts)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    """
     from dopasim.study import measures
 
     names = measures(rows)
@@ -84,7 +99,15 @@ def dose_response(rows: list[dict], ax=None):
 
 def study_figures(rows: list[dict], folder: Path) -> None:
     """A study's figures: ``groups.png`` (:func:`group_bars`) and, where there are lesion levels,
-    ``dose_response.png`` (:func:`dose_response`)."""
+    ``dose_response.png`` (:func:`dose_response`).
+
+    Parameters
+    ----------
+    rows : list of dict
+        a study's subjects, one dict per subject (run_study's rows, or subjects.csv read as dicts)
+    folder : Path
+        where the figures are written
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     drawn = {"groups": group_bars}

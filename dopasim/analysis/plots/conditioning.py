@@ -30,6 +30,17 @@ def _plot_by_block(ax, res, t, m, ylabel, title):
 
 
 def dopamine_transfer(res, ax=None, region="vta"):
+    """The DA response at the CS and at the US, trial by trial and by block of training.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    region : str
+        the dopamine region to show
+    """
     t, m = _trial_matrix(res, region)
     fig, (ax1, ax2) = subplots(ax, 1, 2, figsize=(11, 4))
     im = ax1.imshow(m, aspect="auto", origin="lower", extent=[t[0], t[-1], 0, len(m)], cmap="magma",
@@ -48,6 +59,17 @@ def dopamine_transfer(res, ax=None, region="vta"):
 
 
 def value(res, ax=None, region="ventral_striatum"):
+    """The ventral striatum's rate (the learned value) over the CS-US interval, by block of training.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    region : str
+        the value (ventral striatal) region to show
+    """
     t, m = _trial_matrix(res, region)
     fig, ax = subplots(ax, figsize=(6, 4))
     _plot_by_block(ax, res, t, m, "ventral striatal rate = value (Hz)", "learned value over the CS-US interval")
@@ -56,6 +78,15 @@ def value(res, ax=None, region="ventral_striatum"):
 
 
 def da_vs_td(res, ax=None):
+    """The circuit's DA response beside the reference TD error on the same trials, with their scatter and r.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns)
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    """
     tr = res.trials
     fig, axes = subplots(ax, 2, 2, figsize=(10, 6.5), gridspec_kw={"width_ratios": [2.2, 1]})
     for row, event in enumerate(("cs", "us")):
@@ -76,7 +107,15 @@ def da_vs_td(res, ax=None):
 
 
 def distributional(res, ax=None):
-    """Each DA channel's US response against magnitude, reversal point against asymmetry, decoded distribution."""
+    """Each DA channel's US response against magnitude, reversal point against asymmetry, decoded distribution.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns) of variable_magnitude
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    """
     from dopasim.analysis.distributional import decode
 
     tr, task = res.trials, res.task
@@ -120,6 +159,15 @@ def dopamine_by_type(res, ax=None, region="vta"):
     half of each phase's trials of that type; each type's cue onsets (dotted) and reward time (dashed) marked.
 
     ``ax``: one Axes per phase.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns) with a protocol
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    region : str
+        the dopamine region to show
     """
     t, m = _trial_matrix(res, region)
     protocol, tr = res.task.protocol, res.trials

@@ -9,7 +9,17 @@ from dopasim.analysis.plots.common import finish, plt, running, subplots
 
 
 def episode_learning(res, ax=None, width=10):
-    """Steps to the goal and return per episode: circuit and reference from the same starts and draws."""
+    """Steps to the goal and return per episode: circuit and reference from the same starts and draws.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns) of an episodic task
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    width : int
+        episodes in the running mean
+    """
     tr, task = res.trials, res.task
     fig, (steps_ax, return_ax) = subplots(ax, 1, 2, figsize=(11, 3.8))
     for label, prefix, colour, lw in ((f"circuit ({res.mode} mode)", "", "#c44e52", 2),
@@ -53,6 +63,13 @@ def maze_policy(res, ax=None):
 
     Value is the mean cortex -> ventral striatum weight of the state; the
     preference of a move is its Go (cue -> D1) minus NoGo (cue -> D2) weight.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns) of gridworld or a gym world with a grid
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
     """
     task = res.task
     rows, state_of = task.grid()

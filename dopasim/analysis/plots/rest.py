@@ -7,7 +7,15 @@ from dopasim.analysis.plots.common import finish, subplots
 
 
 def lfp_spectrum(res, ax=None):
-    """The rest task: a stretch of the STN/GPe LFP proxy and the power spectra, beta band shaded."""
+    """The rest task: a stretch of the STN/GPe LFP proxy and the power spectra, beta band shaded.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns) of rest
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    """
     from dopasim.analysis.spectra import BETA_HZ, power_spectrum
 
     t, lfp, rates = res.task.lfp(res.recording)

@@ -10,7 +10,15 @@ from dopasim.analysis.plots.common import finish, subplots
 
 def distal_reward(res, ax=None):
     """Top: the chosen synapse's weight (w / w_max) and the other plastic weights' median and 99th percentile;
-    bottom: the pairings and rewards so far."""
+    bottom: the pairings and rewards so far.
+
+    Parameters
+    ----------
+    res : Results
+        a finished run (what dopasim.run returns) of distal_reward
+    ax : matplotlib Axes or sequence of Axes, optional
+        where to draw, as many panels as the figure has (None: a new figure)
+    """
     table, task = res.trials, res.task
     name = task.p["synapse"]
     t, w = res.recording.weights[name]

@@ -31,6 +31,15 @@ def population_params(size: int, tau_ms: float, baseline_hz: float) -> dict[str,
     Prescott & Redgrave 2001); a projection with ``topology="channel"`` connects
     channel k only to channel k. ``baseline_hz`` may be negative: a threshold
     the input must exceed before the cells fire.
+
+    Parameters
+    ----------
+    size : int
+        default number of cells
+    tau_ms : float
+        default time constant (ms)
+    baseline_hz : float
+        default tonic drive (Hz)
     """
     return {
         "size": Param(size, "number of neurons (rate units in rate mode)", low=1, high=100_000),
@@ -57,7 +66,23 @@ def population_params(size: int, tau_ms: float, baseline_hz: float) -> dict[str,
 
 @dataclass(frozen=True)
 class RegionType:
-    """A kind of brain region: its parameters, and how it builds itself (see the module's docstring)."""
+    """A kind of brain region: its parameters, and how it builds itself (see the module's docstring).
+
+    Attributes
+    ----------
+    name : str
+        the type's name, as add_region takes it
+    kind : str
+        what it is (cortex, striatum, dopamine ...): colours it in figures
+    summary : str
+        one line for listings
+    params : dict of str to Param
+        its parameters
+    input_rate, signal, input_size, rate_mode_params : callable or str, optional
+        for input regions, how the task's signal becomes their rate and how many cells they have
+    drive_inputs, sensed_variables, senses, prepare, receptor : callable or str, optional
+        hooks on the shared population equations (see the module's description)
+    """
 
     name: str
     kind: str
@@ -91,9 +116,23 @@ class RegionType:
         return self.input_rate is not None
 
     def size(self, params: dict) -> int:
+        """Number of cells of a region of this type.
+
+        Parameters
+        ----------
+        params : dict
+            the region's resolved parameters.
+        """
         return self.input_size(params) if self.is_input else params["size"]
 
     def channels(self, params: dict) -> int:
+        """Number of action channels of a region of this type.
+
+        Parameters
+        ----------
+        params : dict
+            the region's resolved parameters.
+        """
         return params.get("channels", 1)
 
 
