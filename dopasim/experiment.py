@@ -307,6 +307,66 @@ def run(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None =
     return run_configured(the_task, graph, reference, decision, mode, trials, seed, progress, build_root, disease)
 
 
+def run_batch(task="pavlovian", circuit=None, mode: str = "rate", trials: int | None = None, seeds=(1,),
+              params: dict | None = None, disease: str | None = None, lesions=None, protocol=None,
+              progress: bool = True, build_root=None) -> list[Results]:
+    """:func:`run` for several subjects at once, in one network: a :class:`Results` per seed.
+
+    The subjects share the circuit, task and settings and differ in their
+    seed: each draws its own trials and has its own random stream inside the
+    simulation (:mod:`dopasim.circuits.batch`), so its results do not depend on
+    which subjects share its network. They are not the draws of the same seed
+    run alone (:func:`run`), whose random stream is Brian2's; a subject's
+    run.json records which it had, and a replay follows it.
+
+    Parameters
+    ----------
+    seeds : list of int
+        one per subject.
+    task, circuit, mode, trials, params, disease, lesions, protocol, progress, build_root
+        as :func:`run`.
+
+    Returns
+    -------
+    list of Results
+        one per seed, in order.
+
+    Examples
+    --------
+    >>> import dopasim
+    >>> cohort = dopasim.run_batch("bandit", trials=100, seeds=range(1, 21))    # doctest: +SKIP
+    >>> [res.summary["p_best_late"] for res in cohort]                          # doctest: +SKIP
+    """
+    the_task, graph, reference, decision = configure(task, circuit, params, disease, lesions, mode, None, protocol)
+    return run_configured_batch(the_task, graph, reference, decision, mode, trials, list(seeds), progress,
+                                build_root, disease)
+
+
+def run_configured_batch(the_task, graph: CircuitGraph, reference: dict, decision: dict, mode: str,
+                         n_trials: int | None, seeds: list[int], progress: bool = True, build_root=None,
+                         disease: str | None = None) -> list[Results]:
+    """:func:`run_batch` for a task, circuit and parameters already made."""
+    n_trials = the_task.default_trials if n_trials is None else n_trials
+    if not seeds:
+        raise ConfigError("seeds=[] : a batch needs at least one subject")
+    for seed in seeds:
+        check_run_args(mode, n_trials, seed)
+    if len(set(seeds)) != len(seeds):
+        raise ConfigError(f"seeds={seeds!r}: a batch's subjects need seeds of their own")
+    the_task.check_mode(mode)
+    the_task.check_circuit(graph.validate())
+    sessions = [Session(n_trials, seed, graph) for seed in seeds]
+    results = []
+    for session, (table, rec) in zip(sessions, the_task.simulate_batch(graph, mode, sessions, decision, progress,
+                                                                        build_root)):
+        table.update(the_task.measure(rec, table))
+        table.update(the_task.reference(table, session, **reference))
+        config = resolved_config(the_task, graph, reference, decision, disease, mode, n_trials, session.seed)
+        config["random_streams"] = "subject"
+        results.append(Results(the_task, graph, mode, session.seed, table, the_task.headline(table), rec, config))
+    return results
+
+
 def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dict, mode: str = "rate",
                    n_trials: int | None = None, seed: int = 1, progress: bool = True, build_root=None,
                    disease: str | None = None) -> Results:

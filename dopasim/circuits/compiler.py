@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dopasim.circuits.batch import CELL_VARIABLES, Batch
 from dopasim.circuits.build import build_dir, build_lock, compile_and_run, default_build_root, project_structure
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.loop import TaskLoop, TaskProgram
@@ -38,7 +39,7 @@ from dopasim.circuits.synapses import build_projections
 from dopasim.params import ConfigError
 
 __all__ = ["DT_MS", "MODES", "Recording", "SimulationError", "build_network", "check_finite", "check_mode",
-           "check_time_constants", "region_equations", "simulate"]
+           "check_time_constants", "region_equations", "simulate", "simulate_batch"]
 
 
 def region_equations(graph: CircuitGraph, region: str, mode: str) -> str:
@@ -60,7 +61,7 @@ def region_equations(graph: CircuitGraph, region: str, mode: str) -> str:
 
 
 def _population_group(graph: CircuitGraph, region: str, spec, params: dict, n: int, mode: str, timed: dict,
-                      loop: TaskLoop | None):
+                      loop: TaskLoop | None, batch: Batch | None = None):
     import brian2 as b2
 
     from dopasim.models import neurons
@@ -72,21 +73,29 @@ def _population_group(graph: CircuitGraph, region: str, spec, params: dict, n: i
         sensing = spec.senses(reader, params, n)
         eqs += reader.declarations()
         ns.update(reader.namespace)
+    size = n
+    if batch is not None:
+        eqs, size = batch.local(eqs) + CELL_VARIABLES, n * batch.size
+        sensing = batch.local(sensing)
     if mode == "rate":
-        group = b2.NeuronGroup(n, eqs, method="euler", namespace=ns, name=region)
+        group = b2.NeuronGroup(size, eqs, method="euler", namespace=ns, name=region)
     else:
-        group = b2.NeuronGroup(n, eqs, threshold=neurons.LIF_THRESHOLD, reset=neurons.LIF_RESET,
+        group = b2.NeuronGroup(size, eqs, threshold=neurons.LIF_THRESHOLD, reset=neurons.LIF_RESET,
                                refractory=neurons.REFRACTORY, method="euler", namespace=ns, name=region)
+    if batch is not None:
+        batch.label(group, n)
+    if mode == "spiking":
         group.v = "V_REST + rand() * (V_THRESHOLD - V_REST)"
     if sensing is not None:
         reader.link(group)
         group.run_regularly(sensing, when="start", name=f"{region}_senses")
     if spec.prepare is not None:
-        spec.prepare(group, params, graph.channels(region))
+        spec.prepare(group if batch is None else batch.one_subject(group, n), params, graph.channels(region))
     return group
 
 
-def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: float, loop: TaskLoop | None = None):
+def build_network(graph: CircuitGraph, mode: str, signals, signal_dt: float, loop: TaskLoop | None = None,
+                  batch: Batch | None = None):
     """The graph as plain Brian2 objects on the current device.
 
     Returns ``(network, groups, synapses, monitors)``: dicts keyed by region,
@@ -94,14 +103,22 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
     on any Brian2 device. ``signals`` maps the task's signal names to arrays
     sampled every ``signal_dt`` seconds (see :func:`simulate`); a closed-loop
     task's ``loop`` (:class:`dopasim.circuits.loop.TaskLoop`) supplies the rest
-    and reads its decision from the thalamus.
+    and reads its decision from the thalamus. With a ``batch``
+    (:class:`dopasim.circuits.batch.Batch`), every region holds its subjects side
+    by side and ``signals`` is a list of each subject's.
     """
     import brian2 as b2
 
     groups, monitors = {}, {}
-    timed = {name: b2.TimedArray(values, dt=signal_dt * b2.second, name=f"sig_{name}")
-             for name, values in signals.items()}
+    extra = [batch.subjects or batch.start()] if batch is not None else []
+    if batch is None:
+        timed = {name: b2.TimedArray(values, dt=signal_dt * b2.second, name=f"sig_{name}")
+                 for name, values in signals.items()}
+    else:
+        timed = {name: b2.TimedArray(batch.table(f"sig_{name}", [own[name] for own in signals]),
+                                     dt=signal_dt * b2.second, name=f"sig_{name}") for name in signals[0]}
     record_dt = RECORD_DT_MS * b2.ms
+    copies = 1 if batch is None else batch.size
 
     for region in graph.regions():
         attrs = graph.region(region)
@@ -110,30 +127,30 @@ def build_network(graph: CircuitGraph, mode: str, signals: dict, signal_dt: floa
             params = spec.rate_mode_params(params)
         n = spec.size(params)
         if spec.is_input:
-            group = input_group(region, spec, params, n, mode, timed, loop)
+            group = input_group(region, spec, params, n, mode, timed, loop, batch)
         else:
-            group = _population_group(graph, region, spec, params, n, mode, timed, loop)
+            group = _population_group(graph, region, spec, params, n, mode, timed, loop, batch)
         groups[region] = group
         if mode == "spiking":
             monitors[f"spikes_{region}"] = b2.SpikeMonitor(group, name=f"spikes_{region}")
         else:
             # evenly spaced units: with at most RATE_SAMPLE channels every channel is sampled
             record = np.unique(np.linspace(0, n - 1, min(n, RATE_SAMPLE)).astype(int))
+            record = (record[None, :] + n * np.arange(copies)[:, None]).ravel()
             monitors[f"rates_{region}"] = b2.StateMonitor(group, "rate", record=record, dt=record_dt,
                                                           name=f"rates_{region}")
 
-    synapses, pools = build_projections(graph, mode, groups, timed, monitors)
+    synapses, pools = build_projections(graph, mode, groups, timed, monitors, batch)
 
-    extra = []
     if loop is not None:
         region = loop.program.decision_region
         if region is not None:
             if region not in groups or graph.channels(region) != loop.program.n_actions:
                 raise ConfigError(f"this task chooses among {loop.program.n_actions} actions through the region "
                                   f"{region!r}, so the circuit needs one with {loop.program.n_actions} channels")
-            loop.decide(groups[region], mode, len(groups[region]) // loop.program.n_actions)
+            loop.decide(groups[region], mode, len(groups[region]) // copies // loop.program.n_actions)
         loop.watch(groups, mode)
-        extra = loop.objects
+        extra += loop.objects
     net = b2.Network(*groups.values(), *synapses.values(), *monitors.values(),
                      *(obj for pair in pools.values() for obj in pair), *extra)
     return net, groups, synapses, monitors
@@ -183,6 +200,28 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, duration: float, *, 
     ...                        {"salience": salience}, 1.0, progress=False)   # doctest: +SKIP
     >>> t, rates = rec.channel_rates("thalamus")                # doctest: +SKIP
     """
+    return _run(graph, mode, signals, duration, signal_dt, seed, progress, build_root, trial_s, program,
+                decision)[0]
+
+
+def simulate_batch(graph: CircuitGraph, mode: str, signals: list[dict], duration: float, seeds: list[int], *,
+                   signal_dt: float = 0.001, progress: bool = True, build_root: Path | None = None,
+                   trial_s: float | None = None, programs: list[TaskProgram] | None = None,
+                   decision: dict | None = None) -> list[Recording]:
+    """:func:`simulate` for a batch of subjects in one network (:mod:`dopasim.circuits.batch`): each with its
+    own ``signals`` (a dict per subject), seed and task program; one :class:`Recording` per subject, as a run
+    of its own would have left it."""
+    from dopasim.circuits.batch import Batch
+
+    batch = Batch(seeds)
+    if len(signals) != batch.size or (programs is not None and len(programs) != batch.size):
+        raise ConfigError(f"a batch of {batch.size} subjects needs as many signal sets and task programs")
+    return _run(graph, mode, signals, duration, signal_dt, seeds[0], progress, build_root, trial_s,
+                programs[0] if programs else None, decision, batch, programs)
+
+
+def _run(graph, mode, signals, duration, signal_dt, seed, progress, build_root, trial_s, program, decision,
+         batch=None, programs=None) -> list[Recording]:
     check_mode(mode)
     graph.validate()
     check_time_constants(graph, mode)
@@ -199,11 +238,16 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, duration: float, *, 
     gc.collect()
     stochastic_variables_in_sorted_order()
     started = time.perf_counter()
+    copies = 1 if batch is None else batch.size
     with standalone() as device:
         b2.defaultclock.dt = DT_MS[mode] * b2.ms
         b2.seed(seed)
-        loop = TaskLoop(program, DT_MS[mode] / 1000, decision) if program is not None else None
-        net, groups, synapses, monitors = build_network(graph, mode, signals, signal_dt, loop)
+        loop = None
+        if batch is not None:
+            batch.start()
+        if program is not None:
+            loop = TaskLoop(program, DT_MS[mode] / 1000, decision, batch, programs)
+        net, groups, synapses, monitors = build_network(graph, mode, signals, signal_dt, loop, batch)
         counter = program.progress if program is not None else None
         report = progress_bar(trial_s or duration, counter) if progress else None
         net.run(duration * b2.second, report=report, report_period=1 * b2.second)
@@ -213,8 +257,9 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, duration: float, *, 
             # the code objects exist, so that only main.cpp includes the header
             device.headers.append("<sys/prctl.h>")
             device.insert_code("before_start", "prctl(PR_SET_PDEATHSIG, SIGKILL);")
-        sizes = {region: len(group) for region, group in groups.items()}
-        directory = build_dir(build_root or default_build_root(), mode, graph.name, project_structure(device, sizes))
+        sizes = {region: len(group) // copies for region, group in groups.items()}
+        structure = project_structure(device, {region: len(group) for region, group in groups.items()})
+        directory = build_dir(build_root or default_build_root(), mode, graph.name, structure)
         with build_lock(directory):
             built = time.perf_counter()
             if progress:
@@ -231,25 +276,51 @@ def simulate(graph: CircuitGraph, mode: str, signals: dict, duration: float, *, 
             simulated = duration * device._last_run_completed_fraction
             if trial_s and simulated < duration:
                 simulated = min(duration, round(simulated / trial_s) * trial_s)
-            rec = Recording(mode=mode, duration=simulated, sizes=sizes,
-                            kinds={r: graph.region(r)["kind"] for r in groups},
-                            channels={r: graph.channels(r) for r in groups})
-            for key, mon in monitors.items():
-                kind, _, name = key.partition("_")
-                if kind == "spikes":
-                    rec.spikes[name] = (np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second))
-                elif kind == "rates":
-                    rec.rates[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz))
-                    rec.recorded[name] = np.asarray(mon.record)
-                else:
-                    rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:]))
-                    rec.weight_synapses[name] = np.asarray(mon.record)
-            rec.timings = {"network": built - started, "compile": ran - built - device._last_run_time,
-                           "simulation": device._last_run_time}
-            if loop is not None:
-                rec.events = loop.events()
-            for name, syn in synapses.items():
-                if graph.projection(name)["rule"]:
-                    rec.final_weights[name] = (np.asarray(syn.i[:]), np.asarray(syn.j[:]), np.asarray(syn.w[:]))
-    check_finite(rec, DT_MS[mode] / 1000)
+            timings = {"network": built - started, "compile": ran - built - device._last_run_time,
+                       "simulation": device._last_run_time}
+            recordings = [_recording(graph, mode, simulated, sizes, groups, synapses, monitors, loop, batch, s)
+                          for s in range(copies)]
+    for rec in recordings:
+        rec.timings = dict(timings)
+        check_finite(rec, DT_MS[mode] / 1000)
+    return recordings
+
+
+def _recording(graph, mode, simulated, sizes, groups, synapses, monitors, loop, batch, subject) -> Recording:
+    """What the monitors hold of one subject (the only one without a batch), with its own cell indices."""
+    import brian2 as b2
+
+    rec = Recording(mode=mode, duration=simulated, sizes=sizes, kinds={r: graph.region(r)["kind"] for r in groups},
+                    channels={r: graph.channels(r) for r in groups})
+    for key, mon in monitors.items():
+        kind, _, name = key.partition("_")
+        if kind == "spikes":
+            i, t = np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second)
+            if batch is not None:
+                mine = i // sizes[name] == subject
+                i, t = i[mine] % sizes[name], t[mine]
+            rec.spikes[name] = (i, t)
+        elif kind == "rates":
+            rows = np.asarray(mon.record)
+            mine = slice(None) if batch is None else rows // sizes[name] == subject
+            rec.rates[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz)[mine])
+            rec.recorded[name] = rows[mine] % sizes[name]
+        else:
+            rows = np.asarray(mon.record)
+            mine, first = slice(None), 0
+            if batch is not None:
+                starts = batch.weight_rows[name]
+                mine, first = slice(starts[subject], starts[subject + 1]), batch.synapses[name][subject]
+            rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:])[mine])
+            rec.weight_synapses[name] = rows[mine] - first
+    if loop is not None:
+        rec.events = loop.events(None if batch is None else subject)
+    for name, syn in synapses.items():
+        if graph.projection(name)["rule"]:
+            i, j, w = np.asarray(syn.i[:]), np.asarray(syn.j[:]), np.asarray(syn.w[:])
+            if batch is not None:
+                start, stop = batch.synapses[name][subject:subject + 2]
+                i, j = i[start:stop] % sizes[syn.source.name], j[start:stop] % sizes[syn.target.name]
+                w = w[start:stop]
+            rec.final_weights[name] = (i, j, w)
     return rec

@@ -160,6 +160,18 @@ def _stop_session():
     return stop_session
 
 
+def _check_batchable(program: TaskProgram, programs: list[TaskProgram]) -> None:
+    """Subjects share one network only if their programs differ in tables and starting values alone, and none
+    ends its session early (that stops the whole network)."""
+    if program.stop_when:
+        raise ConfigError("this task ends a session early (a criterion, or episodes of a maze): its subjects run "
+                          "one network each (--batch 1)")
+    code = {k: v for k, v in vars(program).items() if k not in ("tables", "initial")}
+    for other in programs:
+        if {k: v for k, v in vars(other).items() if k not in ("tables", "initial")} != code:
+            raise ConfigError("the subjects of a batch run different task code; run them with --batch 1")
+
+
 def _steps(program: TaskProgram, dt_s: float) -> dict[str, int]:
     return {"TRIAL_STEPS": int(round(program.trial_s / dt_s)), "CUE_STEP": int(round(program.cue_s / dt_s)),
             "OUT_STEP": int(round(program.outcome_s / dt_s)),
@@ -194,38 +206,99 @@ def task_names(expr: str) -> list[str]:
 class TaskLoop:
     """The Brian2 objects of the closed loop, on the current device.
 
-    ``decision``: read-out parameters (:data:`DECISION_PARAMS`; defaults for those left out).
+    ``decision``: read-out parameters (:data:`DECISION_PARAMS`; defaults for those left out). With a
+    ``batch`` (:class:`dopasim.circuits.batch.Batch`), ``programs`` are its subjects' own (the same code, each
+    subject's tables and starting values) and the task group holds one unit per subject.
     """
 
-    def __init__(self, program: TaskProgram, dt_s: float, decision: dict | None = None):
+    def __init__(self, program: TaskProgram, dt_s: float, decision: dict | None = None, batch=None,
+                 programs: list[TaskProgram] | None = None):
         import brian2 as b2
 
-        self.program = program
+        self.program, self.batch = program, batch
         self.constants = {**_steps(program, dt_s), "N_ACTIONS": program.n_actions, **program.constants}
-        self.tables = {name: b2.TimedArray(np.asarray(values, dtype=float), dt=program.trial_s * b2.second,
-                                           name=name) for name, values in program.tables.items()}
+        if batch is None:
+            self.tables = {name: b2.TimedArray(np.asarray(values, dtype=float), dt=program.trial_s * b2.second,
+                                               name=name) for name, values in program.tables.items()}
+        else:
+            _check_batchable(program, programs)
+            self.tables = {name: b2.TimedArray(batch.table(name, [p.tables[name] for p in programs]),
+                                               dt=program.trial_s * b2.second, name=name) for name in program.tables}
         self.namespace = {**self.constants, **self.tables, "stop_session": _stop_session()}
         memory = program.memory
         recalled = "".join(f"recalled_{name} : 1\n" for name in memory.fields) if memory else ""
         recalled += "recall_index : integer\n" if memory else ""
-        self.task = b2.NeuronGroup(
-            1, TASK_VARIABLES + program.variables + recalled, namespace=self.namespace, name="task",
-            events={"trial_start": "timestep(t, dt) % TRIAL_STEPS == 0",
-                    "outcome": "timestep(t, dt) % TRIAL_STEPS == OUT_STEP"})
+        events = {"trial_start": "timestep(t, dt) % TRIAL_STEPS == 0",
+                  "outcome": "timestep(t, dt) % TRIAL_STEPS == OUT_STEP"}
+        if batch is None:
+            self.task = b2.NeuronGroup(1, TASK_VARIABLES + program.variables + recalled, namespace=self.namespace,
+                                       name="task", events=events)
+        else:
+            from dopasim.circuits.batch import CELL_VARIABLES
+
+            self.task = b2.NeuronGroup(batch.size, TASK_VARIABLES + program.variables + recalled + CELL_VARIABLES,
+                                       namespace=self.namespace, name="task", events=events)
+            batch.label(self.task, 1)
         self.task.choice = -1
         for name, value in program.initial.items():
-            setattr(self.task, name, value)
+            setattr(self.task, name, value if batch is None else [p.initial.get(name, 0) for p in programs])
         start = "trial = timestep(t, dt) // TRIAL_STEPS\nchoice = -1\ntied = 0\nreward = 0\n"
         if program.stop_when:
             start = f"stopped = stop_session(int({program.stop_when}))\n" + start
-        self.task.run_on_event("trial_start", expand(start + program.on_trial_start))
-        self.task.run_on_event("outcome", expand(program.on_outcome))
+        self.task.run_on_event("trial_start", self.local(expand(start + program.on_trial_start)))
+        self.task.run_on_event("outcome", self.local(expand(program.on_outcome)))
         self.log = b2.EventMonitor(self.task, "outcome", variables=list(program.log), when="end",
                                    name="task_log")
         self.decision_params = resolve("decision", DECISION_PARAMS, decision or {})
         self.objects = [self.task, self.log]
         if memory:
             self._remember(memory)
+
+    def local(self, code: str, synaptic: bool = False) -> str:
+        """Code written for one subject, as its batched object runs it (unchanged without a batch)."""
+        return code if self.batch is None else self.batch.local(code, synaptic)
+
+    def _group(self, n: int, eqs: str, **kwargs):
+        """A group of ``n`` units per subject, its code rewritten for the batch."""
+        import brian2 as b2
+
+        if self.batch is None:
+            return b2.NeuronGroup(n, eqs, **kwargs)
+        from dopasim.circuits.batch import CELL_VARIABLES
+
+        for key in ("threshold", "reset"):
+            if kwargs.get(key):
+                kwargs[key] = self.local(kwargs[key])
+        if "events" in kwargs:
+            kwargs["events"] = {name: self.local(code) for name, code in kwargs["events"].items()}
+        group = b2.NeuronGroup(n * self.batch.size, self.local(eqs) + CELL_VARIABLES, **kwargs)
+        self.batch.label(group, n)
+        return group
+
+    def _synapses(self, source, target, model: str = "", on_pre: str | None = None, **kwargs):
+        """Synapses written for one subject (each joins cells of one subject: connect them so)."""
+        import brian2 as b2
+
+        if self.batch is None:
+            return b2.Synapses(source, target, model, on_pre=on_pre, **kwargs)
+        from dopasim.circuits.batch import SUBJECT_VARIABLES
+
+        return b2.Synapses(source, target, self.local(model, True) + SUBJECT_VARIABLES,
+                           on_pre=self.local(on_pre, True), **kwargs)
+
+    def _connect(self, synapses, n_source: int, j: str) -> None:
+        """Connect each source cell to the target ``j`` (an expression of ``i``, the cell's index in its subject,
+        for one subject of ``n_source`` cells); batched, within the cell's subject."""
+        if self.batch is None:
+            synapses.connect(j=j)
+            return
+        import re
+
+        per_target = {"task": 1}.get(synapses.target.name)
+        within = re.sub(r"\bi\b", f"(i % {n_source})", j)
+        offset = f"(i // {n_source}) * {len(synapses.target) // self.batch.size}"
+        synapses.connect(j=f"{offset} + {within}" if per_target is None else f"i // {n_source}")
+        synapses.synapse_subject = "subject_pre"
 
     def _remember(self, memory: Memory) -> None:
         """The memory group: each slot stores the task's fields, and the recalled slot's are summed back."""
@@ -234,23 +307,25 @@ class TaskLoop:
         names = sorted({*memory.fields, *task_names(memory.store_when), *task_names(memory.slot)})
         store = (f"timestep(t, dt) % TRIAL_STEPS == OUT_STEP + 1 and ({memory.store_when}) and "
                  f"({memory.slot}) == i")
-        group = b2.NeuronGroup(memory.slots, "".join(f"{name} : 1\n" for name in memory.fields)
-                               + self.declarations(names), events={"store": store}, namespace=self.namespace,
-                               name="replay_memory")
+        group = self._group(memory.slots, "".join(f"{name} : 1\n" for name in memory.fields)
+                            + self.declarations(names), events={"store": store}, namespace=self.namespace,
+                            name="replay_memory")
         self.link(group, names)
         group.run_on_event("store", "\n".join(f"{name} = task_{name}" for name in memory.fields))
-        recall = b2.Synapses(group, self.task, "".join(
+        recall = self._synapses(group, self.task, "".join(
             f"recalled_{name}_post = {name}_pre * int(i_pre == recall_index_post) : 1 (summed)\n"
             for name in memory.fields), name="replay_recall")
-        recall.connect(j="0")
+        self._connect(recall, memory.slots, "0")
         self.objects += [group, recall]
 
     def link(self, group, names: list[str]) -> None:
         """Give ``group`` read access to the task's variables ``names`` (declared as ``task_NAME``)."""
         import brian2 as b2
 
+        copies = 1 if self.batch is None else self.batch.size
+        subject = np.arange(len(group)) // (len(group) // copies)  # without a batch: 0
         for name in names:
-            setattr(group, f"task_{name}", b2.linked_var(self.task, name, index=np.zeros(len(group), dtype=int)))
+            setattr(group, f"task_{name}", b2.linked_var(self.task, name, index=subject))
 
     def declarations(self, names: list[str]) -> str:
         """Equation lines declaring linked task variables (integer, dimensionless or in seconds)."""
@@ -287,17 +362,18 @@ class TaskLoop:
             ns["collapse"] = self.decision_params["collapse"]
         if offered:
             threshold += f" and {offered} > 0"
-        units = b2.NeuronGroup(k, eqs, threshold=expand(threshold), reset="", namespace=ns, method="euler",
-                               name="decision")
+        units = self._group(k, eqs, threshold=expand(threshold), reset="", namespace=ns, method="euler",
+                            name="decision")
         self.link(units, names)
         if mode == "rate":
-            readout = b2.Synapses(thalamus, units, "thalamic_post = rate_pre / N_incoming : Hz (summed)",
-                                  name="decision_readout")
+            readout = self._synapses(thalamus, units, "thalamic_post = rate_pre / N_incoming : Hz (summed)",
+                                     name="decision_readout")
         else:
-            readout = b2.Synapses(thalamus, units, on_pre=expand(f"x_post += {listen}1 / (N_incoming * decision_tau)"),
-                                  namespace=ns, name="decision_readout")
-        readout.connect(j=f"i // {per_channel}")
-        commit = b2.Synapses(units, self.task, namespace=ns, name="decision_commit", on_pre="""
+            readout = self._synapses(thalamus, units,
+                                     on_pre=expand(f"x_post += {listen}1 / (N_incoming * decision_tau)"),
+                                     namespace=ns, name="decision_readout")
+        self._connect(readout, per_channel * k, f"i // {per_channel}")
+        commit = self._synapses(units, self.task, namespace=ns, name="decision_commit", on_pre="""
             free = int(choice_post < 0)
             same = (1 - free) * int(abs(t - choice_time_post) < 0.5 * dt)
             tied_post += same
@@ -305,7 +381,7 @@ class TaskLoop:
             choice_time_post = take * t + (1 - take) * choice_time_post
             choice_post = take * i_pre + (1 - take) * choice_post
             """)
-        commit.connect(j="0")
+        self._connect(commit, k, "0")
         self.objects += [units, readout, commit]
         self.decision = units
 
@@ -320,18 +396,24 @@ class TaskLoop:
             if watch.region not in groups:
                 raise ConfigError(f"this task watches the spikes of the region {watch.region!r}, which the circuit "
                                   f"lacks (it has: {', '.join(groups)})")
-            synapses = b2.Synapses(groups[watch.region], self.task, on_pre=expand(watch.on_spike),
-                                   namespace=self.namespace, name=f"watch_{watch.region}")
-            synapses.connect(condition=watch.cells)
+            synapses = self._synapses(groups[watch.region], self.task, on_pre=expand(watch.on_spike),
+                                      namespace=self.namespace, name=f"watch_{watch.region}")
+            if self.batch is None:
+                synapses.connect(condition=watch.cells)
+            else:
+                synapses.connect(condition=f"({self.local(watch.cells, True)}) and subject_pre == j")
+                synapses.synapse_subject = "subject_pre"
             self.objects.append(synapses)
 
-    def events(self) -> dict[str, np.ndarray]:
-        """The logged task variables at each outcome (one entry per trial that reached its outcome)."""
+    def events(self, subject: int | None = None) -> dict[str, np.ndarray]:
+        """The logged task variables at each outcome (one entry per trial that reached its outcome); with a
+        batch, those of one ``subject``."""
         import brian2 as b2
 
         out = {}
+        mine = slice(None) if subject is None else np.asarray(self.log.i[:]) == subject
         for name in self.program.log:
-            values = np.asarray(getattr(self.log, name)[:] / (b2.second if name == "choice_time" else 1))
+            values = np.asarray(getattr(self.log, name)[:] / (b2.second if name == "choice_time" else 1))[mine]
             integer = np.issubdtype(self.task.variables[name].dtype, np.integer)
             out[name] = values.astype(int) if integer else values
         if "choice_time" in out:

@@ -12,12 +12,15 @@ from dopasim.circuits.loop import TaskLoop, expand, task_names
 from dopasim.params import ConfigError
 
 
-def input_group(region: str, spec, params: dict, n: int, mode: str, timed: dict, loop: TaskLoop | None):
+def input_group(region: str, spec, params: dict, n: int, mode: str, timed: dict, loop: TaskLoop | None,
+                batch=None):
     """An input region: cells whose rate follows the task (Poisson spikes in spiking mode).
 
     The rate is a state variable set once per step, not an expression every
     synapse re-evaluates. It reads a precomputed signal (a ``TimedArray``) or,
-    in a closed loop, the task's state through linked variables.
+    in a closed loop, the task's state through linked variables. With a
+    ``batch`` (:class:`dopasim.circuits.batch.Batch`), the group holds every
+    subject's ``n`` cells, each reading its subject's signals.
     """
     import brian2 as b2
 
@@ -27,7 +30,15 @@ def input_group(region: str, spec, params: dict, n: int, mode: str, timed: dict,
     code = reader.code() + f"rate = {rate}"
     eqs = "rate : Hz\n" + reader.declarations()
     threshold = "rand() < rate * dt" if mode == "spiking" else None
-    group = b2.NeuronGroup(n, eqs, threshold=threshold, namespace=reader.namespace, name=region)
+    if batch is None:
+        group = b2.NeuronGroup(n, eqs, threshold=threshold, namespace=reader.namespace, name=region)
+    else:
+        from dopasim.circuits.batch import CELL_VARIABLES
+
+        group = b2.NeuronGroup(n * batch.size, eqs + CELL_VARIABLES, threshold=threshold,
+                               namespace=reader.namespace, name=region)
+        batch.label(group, n)
+        code = batch.local(code)
     reader.link(group)
     group.run_regularly(code, when="start", name=f"{region}_signal")
     return group

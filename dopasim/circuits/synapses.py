@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dopasim.circuits.batch import SUBJECT_VARIABLES
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.populations import input_var, pooled, simulated
 from dopasim.circuits.recording import WEIGHT_RECORD_DT_MS, WEIGHT_SAMPLE
@@ -21,17 +22,19 @@ from dopasim.models.plasticity import PLASTICITY_DT_MS, depression_equations
 from dopasim.params import ConfigError
 
 
-def _mean_rate(groups: dict, pools: dict, source: str, k: int):
-    """The group holding the mean rate of ``source`` (per channel if ``k`` > 1), made once per source."""
+def _mean_rate(groups: dict, pools: dict, source: str, k: int, copies: int = 1):
+    """The group holding the mean rate of ``source`` (per channel if ``k`` > 1; per subject of a batch of
+    ``copies``), made once per source."""
     import brian2 as b2
 
     key = (source, k)
     if key not in pools:
         label = f"{source}_mean" if k == 1 else f"{source}_channel_mean"
-        pool = b2.NeuronGroup(k, "mean_rate : Hz", name=label)
+        n = len(groups[source]) // copies
+        pool = b2.NeuronGroup(k * copies, "mean_rate : Hz", name=label)
         pooling = b2.Synapses(groups[source], pool, "mean_rate_post = rate_pre / N_incoming : Hz (summed)",
                               name=f"{label}_pooling")
-        pooling.connect(j=f"i // {len(groups[source]) // k}")
+        pooling.connect(j=f"i // {n // k}" if copies == 1 else f"(i // {n}) * {k} + (i % {n}) // {n // k}")
         pools[key] = (pool, pooling)
     return pools[key][0]
 
@@ -51,32 +54,52 @@ def _weight_sample(pairs: int, p: float, made: int | None) -> np.ndarray:
     return np.arange(max(0, min(WEIGHT_SAMPLE, surely)))
 
 
-def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict, monitors: dict):
+def _pairs(n_pre: int, n_post: int, k: int, p: float):
+    """One subject's synapses of a projection (pre-major, as Brian2 makes them): every pair, or within each of
+    ``k`` channels, kept with probability ``p``; a function of the subject's generator."""
+    pre, post = np.meshgrid(np.arange(n_pre), np.arange(n_post), indexing="ij")
+    keep = pre // (n_pre // k) == post // (n_post // k)
+
+    def draw(rng):
+        chosen = keep & (rng.random(keep.shape) < p) if p < 1.0 else keep
+        return pre[chosen], post[chosen]
+    return draw
+
+
+def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict, monitors: dict, batch=None):
     """Every simulated projection of ``graph`` between the Brian2 ``groups``.
 
     Returns ``(synapses, pools)``: the ``Synapses`` by projection name, and the
     (mean-rate group, pooling synapses) pairs of pooled rate projections.
-    Weight monitors of plastic projections are added to ``monitors``.
+    Weight monitors of plastic projections are added to ``monitors``. With a
+    ``batch`` (:class:`dopasim.circuits.batch.Batch`), each synapse joins cells
+    of one subject, drawn from that subject's seed; ``batch.synapses`` keeps the
+    first synapse of each subject, ``batch.weight_rows`` its sampled weights.
     """
     import brian2 as b2
 
     synapses, pools = {}, {}
+    copies = 1 if batch is None else batch.size
     trained = load_weights(graph.init_from) if graph.init_from else {}
+    if trained and batch is not None:
+        raise ConfigError("a run that starts from another's weights (init-from) runs alone: use --batch 1")
     for name, source, target, attrs in graph.projections():
         if not simulated(graph, target, attrs):
             continue
         p = attrs["params"]
         focused = p["topology"] == "channel"
         k = graph.channels(source) if focused else 1
-        per_src, per_tgt = len(groups[source]) // k, len(groups[target]) // k
+        n_src, n_tgt = len(groups[source]) // copies, len(groups[target]) // copies
+        per_src, per_tgt = n_src // k, n_tgt // k
         var = input_var(name, attrs)
         if mode == "rate" and p["delay_ms"] > 0:
             raise ConfigError(f"circuit.{name}.delay_ms={p['delay_ms']}: rate mode has no axonal delays; "
                               "set it to 0 or use --mode spiking")
         if pooled(mode, attrs):
+            cells = np.arange(len(groups[target]))
             setattr(groups[target], f"{var}_in",
-                    b2.linked_var(_mean_rate(groups, pools, source, k), "mean_rate",
-                                  index=np.arange(len(groups[target])) // per_tgt))
+                    b2.linked_var(_mean_rate(groups, pools, source, k, copies), "mean_rate",
+                                  index=(cells // n_tgt) * k + (cells % n_tgt) // per_tgt))
             continue
         ns = {"tau_syn": p["tau_ms"] * b2.ms, "weight": p["weight"]}
         model, on_pre, on_post, kwargs = "w : 1\n", "", "", {}
@@ -84,7 +107,7 @@ def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict,
         if attrs["rule"]:
             code = build_synapses(Projection(graph, name, source, target, mode, p,
                                              groups[source].variables, groups[target].variables,
-                                             len(groups[source]), timed))
+                                             n_src, timed))
         gain = code.drive_gain if code else ""
         if p["depression"]:  # short-term depression scales the drive by the resources left
             gain += " * resources"
@@ -106,10 +129,18 @@ def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict,
             ns.setdefault("w_max", p["w_max"])
             ns.setdefault("spread", p["w_init_spread"])
             kwargs = dict(dt=PLASTICITY_DT_MS * b2.ms, method="euler")
+        update = code.update if code else None
+        if batch is not None:
+            model, on_pre, on_post = (batch.local(c, True) for c in (model, on_pre, on_post))
+            model, update = model + SUBJECT_VARIABLES, batch.local(update, True)
         syn = b2.Synapses(groups[source], groups[target], model, on_pre=on_pre or None,
                           on_post=on_post or None, namespace=ns, name=name, **kwargs)
         condition = f"i // {per_src} == j // {per_tgt}" if focused else None
-        if name in trained:
+        offsets = None
+        if batch is not None:
+            offsets = batch.connect_pairs(syn, name, n_src, n_tgt, _pairs(n_src, n_tgt, k, p["p"]))
+            batch.synapses[name] = offsets
+        elif name in trained:
             # the synapses and weights a previous run ended with (CircuitGraph.start_from)
             # (no local may be named like an equation's constant: Brian2 also looks names up in the caller's frame)
             saved_pre, saved_post, saved_w, saved_shape = trained[name]
@@ -127,11 +158,16 @@ def build_projections(graph: CircuitGraph, mode: str, groups: dict, timed: dict,
             fresh = name not in trained
             if fresh:
                 syn.w = "clip(weight * (1 + spread * (2 * rand() - 1)), 0, w_max)"
-            syn.run_regularly(code.update, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
+            syn.run_regularly(update, dt=PLASTICITY_DT_MS * b2.ms, name=f"{name}_weights")
             if fresh and code.initialise is not None:
-                code.initialise(syn)
-            record = _weight_sample(len(groups[source]) * len(groups[target]) // (k if focused else 1), p["p"],
-                                    len(trained[name][0]) if name in trained else None)
+                code.initialise(syn if batch is None else batch.one_subject(syn, n_src, synaptic=True))
+            if batch is None:
+                record = _weight_sample(len(groups[source]) * len(groups[target]) // (k if focused else 1),
+                                        p["p"], len(trained[name][0]) if name in trained else None)
+            else:  # each subject's own sample, evenly spaced over the synapses it has
+                samples = [start + _weight_sample(0, 1.0, stop - start) for start, stop in zip(offsets, offsets[1:])]
+                batch.weight_rows[name] = np.cumsum([0] + [len(sample) for sample in samples])
+                record = np.concatenate(samples)
             if len(record):
                 monitors[f"weights_{name}"] = b2.StateMonitor(
                     syn, "w", record=record, dt=WEIGHT_RECORD_DT_MS * b2.ms, name=f"weights_{name}")

@@ -144,6 +144,12 @@ class Task(gym.Env):
         """Run the session on the circuit: ``(trial table, Recording)``. Provided by the two kinds of task."""
         raise NotImplementedError
 
+    def simulate_batch(self, graph, mode: str, sessions: list[Session], decision: dict, progress: bool = True,
+                       build_root=None) -> list[tuple[dict, object]]:
+        """Several sessions, one per subject, in one network (:mod:`dopasim.circuits.batch`): a
+        ``(trial table, Recording)`` per session. Provided by the two kinds of task."""
+        raise NotImplementedError
+
     def measure(self, rec, table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The circuit's per-trial responses, read off the recording: columns added to the trial table.
 
@@ -266,6 +272,17 @@ class SignalTask(Task):
                        seed=session.seed, progress=progress, build_root=build_root, trial_s=self.duration)
         return dict(trials), rec
 
+    def simulate_batch(self, graph, mode: str, sessions: list[Session], decision: dict, progress: bool = True,
+                       build_root=None):
+        from dopasim.circuits.compiler import simulate_batch
+
+        for session in sessions:
+            session.draws = self.trials(session.n_trials, np.random.default_rng(session.seed))
+        recs = simulate_batch(graph, mode, [self.signals(s.draws) for s in sessions],
+                              sessions[0].n_trials * self.duration, [s.seed for s in sessions], signal_dt=SIGNAL_DT,
+                              progress=progress, build_root=build_root, trial_s=self.duration)
+        return [(dict(s.draws), rec) for s, rec in zip(sessions, recs)]
+
 
 class ProgramTask(Task):
     """A closed-loop task: the circuit's activity decides the outcomes, and the task's logic runs inside the simulation.
@@ -338,6 +355,19 @@ class ProgramTask(Task):
                        seed=session.seed, progress=progress, build_root=build_root, trial_s=program.trial_s,
                        program=program, decision=decision)
         return self.table(rec.events, draws), rec
+
+    def simulate_batch(self, graph, mode: str, sessions: list[Session], decision: dict, progress: bool = True,
+                       build_root=None):
+        from dopasim.circuits.compiler import simulate_batch
+
+        for session in sessions:
+            session.draws = self.draws(session.n_trials, np.random.default_rng(session.seed))
+        programs = [self.program(s.draws, s.n_trials) for s in sessions]
+        recs = simulate_batch(graph, mode, [{} for _ in sessions], programs[0].n_trials * programs[0].trial_s,
+                              [s.seed for s in sessions], signal_dt=SIGNAL_DT, progress=progress,
+                              build_root=build_root, trial_s=programs[0].trial_s, programs=programs,
+                              decision=decision)
+        return [(self.table(rec.events, s.draws), rec) for s, rec in zip(sessions, recs)]
 
 
 class NothingToPlay:
