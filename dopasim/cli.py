@@ -23,6 +23,7 @@ from pathlib import Path
 
 from dopasim.circuits.compiler import SimulationError
 from dopasim.params import ConfigError, unknown_name
+from dopasim.study import DEFAULT_BATCH
 
 
 class _Parser(argparse.ArgumentParser):
@@ -141,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("--subjects", type=_positive_int, default=5, help="subjects per group (default: 5)")
     study.add_argument("--workers", type=_positive_int, default=None,
                        help="parallel processes (default: the number of cores)")
+    study.add_argument("--batch", type=_positive_int, default=None, metavar="N",
+                       help="subjects simulated together in one network (default: %d; 1: a network each, with "
+                       "Brian2's own random stream)" % DEFAULT_BATCH)
     for option in ("--circuit", "--mode", "--trials", "--seed", "--set"):
         action = next(a for a in run._actions if option in a.option_strings)
         study._add_action(action)
@@ -159,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="parallel processes (default: the number of cores)")
     sweep.add_argument("--out", type=Path, default=None, help="sweep directory (default: sweeps/SPEC-NAME)")
     sweep._add_action(next(a for a in study._actions if "--scheduler" in a.option_strings))
+    sweep._add_action(next(a for a in study._actions if "--batch" in a.option_strings))
     sweep.add_argument("--quiet", action="store_true", help="no progress output")
     validate = sub.add_parser("validate", help="test every scientific finding on fresh cohorts and write a "
                               "report (resumable)",
@@ -232,8 +237,8 @@ def _defaults(args) -> None:
 
 
 def _configured(args):
-    """``(task, graph, reference, decision, mode, trials, seed, disease)`` from the arguments, every input
-    checked; a run.json given as --config is replayed as recorded."""
+    """``(task, graph, reference, decision, mode, trials, seed, disease, streams)`` from the arguments, every
+    input checked; a run.json given as --config is replayed as recorded (a batched subject's too)."""
     from dopasim.experiment import check_run_args, configure, from_config
 
     if args.config is not None and args.config.suffix == ".json":
@@ -248,14 +253,15 @@ def _configured(args):
                                                      args.lesions, args.mode, args.init_from, args.protocol)
     trials = the_task.default_trials if args.trials is None else args.trials
     check_run_args(args.mode, trials, args.seed)
-    return the_task, graph, reference, decision, args.mode, trials, args.seed, args.disease
+    return the_task, graph, reference, decision, args.mode, trials, args.seed, args.disease, "brian2"
 
 
 def _config_show(args) -> int:
     from dopasim.experiment import resolved_config
 
-    the_task, graph, reference, decision, mode, trials, seed, disease = _configured(args)
-    print(json.dumps(resolved_config(the_task, graph, reference, decision, disease, mode, trials, seed), indent=2))
+    the_task, graph, reference, decision, mode, trials, seed, disease, streams = _configured(args)
+    print(json.dumps(resolved_config(the_task, graph, reference, decision, disease, mode, trials, seed, streams),
+                     indent=2))
     return 0
 
 
@@ -263,7 +269,7 @@ def _run(args) -> int:
     from dopasim.experiment import run_configured
 
     # every input checked before simulating
-    the_task, graph, reference, decision, mode, trials, seed, disease = _configured(args)
+    the_task, graph, reference, decision, mode, trials, seed, disease, streams = _configured(args)
     if args.nwb:
         from dopasim.nwb import check_available
 
@@ -280,7 +286,7 @@ def _run(args) -> int:
               f"seed {seed}", flush=True)
     start = time.time()
     res = run_configured(the_task, graph, reference, decision, mode, trials, seed, progress=not args.quiet,
-                         disease=disease)
+                         disease=disease, streams=streams)
     res.write(out, nwb=args.nwb)
     if not args.quiet:
         print(json.dumps(res.summary, indent=2))
@@ -294,7 +300,8 @@ def _sweep(args) -> int:
     runs = load_spec(args.spec)
     out = args.out or Path("sweeps") / args.spec.stem
     start = time.time()
-    result = run_sweep(runs, out, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler)
+    result = run_sweep(runs, out, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler,
+                       batch=args.batch or DEFAULT_BATCH)
     if not args.quiet:
         lost = f" ({result['restarts']} lost workers replaced)" if result["restarts"] else ""
         print(f"dopasim: {result['ran']} runs done{lost}, {result['skipped']} already complete, in "
@@ -315,8 +322,11 @@ def _study(args) -> int:
         print(f"dopasim: study of {args.task}, {args.mode} mode: groups {', '.join(g.name for g in study.groups)}; "
               f"{args.subjects} subjects each", flush=True)
     start = time.time()
-    result = run_study(study, out, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler)
+    result = run_study(study, out, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler,
+                       batch=args.batch or DEFAULT_BATCH)
     if not args.quiet:
+        if result["skipped"]:
+            print(f"dopasim: resumed: {result['skipped']} subjects were already complete, {result['ran']} ran")
         for row in result["stats"]:
             if row.get("test") == "welch_t" and row.get("p") is not None:
                 print(f"  {row['measure']:<24} {row['group']:<22} {row['mean_healthy']:8.3f} -> "

@@ -34,6 +34,8 @@ from dopasim.tasks import make
 from dopasim.tasks.base import Session, Task
 
 MAX_TRIALS = 100_000
+#: whose random stream a run's simulation draws from: Brian2's (a run alone), or its subject's (in a batch)
+STREAMS = ("brian2", "subject")
 
 
 @dataclass
@@ -353,6 +355,9 @@ def run_configured_batch(the_task, graph: CircuitGraph, reference: dict, decisio
         check_run_args(mode, n_trials, seed)
     if len(set(seeds)) != len(seeds):
         raise ConfigError(f"seeds={seeds!r}: a batch's subjects need seeds of their own")
+    if not the_task.batchable:
+        raise ConfigError(f"task {the_task.name} ends a session early, which would end the whole network's: "
+                          "its subjects run one network each (--batch 1)")
     the_task.check_mode(mode)
     the_task.check_circuit(graph.validate())
     sessions = [Session(n_trials, seed, graph) for seed in seeds]
@@ -361,17 +366,21 @@ def run_configured_batch(the_task, graph: CircuitGraph, reference: dict, decisio
                                                                         build_root)):
         table.update(the_task.measure(rec, table))
         table.update(the_task.reference(table, session, **reference))
-        config = resolved_config(the_task, graph, reference, decision, disease, mode, n_trials, session.seed)
-        config["random_streams"] = "subject"
+        config = resolved_config(the_task, graph, reference, decision, disease, mode, n_trials, session.seed,
+                                 "subject")
         results.append(Results(the_task, graph, mode, session.seed, table, the_task.headline(table), rec, config))
     return results
 
 
 def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dict, mode: str = "rate",
                    n_trials: int | None = None, seed: int = 1, progress: bool = True, build_root=None,
-                   disease: str | None = None) -> Results:
+                   disease: str | None = None, streams: str = "brian2") -> Results:
     """:func:`run` for a task, circuit and parameters already made (by :func:`configure` or
-    :func:`from_config`); the circuit is checked against the task here too."""
+    :func:`from_config`); the circuit is checked against the task here too. ``streams="subject"`` runs it
+    as a batched subject does (:func:`run_batch`): a batch of one, the same run as in any batch."""
+    if streams == "subject":
+        return run_configured_batch(the_task, graph, reference, decision, mode, n_trials, [seed], progress,
+                                    build_root, disease)[0]
     n_trials = the_task.default_trials if n_trials is None else n_trials
     check_run_args(mode, n_trials, seed)
     the_task.check_mode(mode)
@@ -386,9 +395,10 @@ def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dic
 
 
 def resolved_config(the_task, graph: CircuitGraph, reference: dict, decision: dict, disease: str | None,
-                    mode: str, n_trials: int, seed: int) -> dict:
+                    mode: str, n_trials: int, seed: int, streams: str = "brian2") -> dict:
     """Everything that fixes a run, defaults included: what run.json records and `dopasim config show`
-    prints; :func:`from_config` makes the run again from it."""
+    prints; :func:`from_config` makes the run again from it. ``streams``: whose random stream the
+    simulation drew from, Brian2's (a run alone) or the subject's own (a batched subject)."""
     learner = the_task.reference_learner(reference)
     return {
         "task": {"name": the_task.name, **the_task.p},
@@ -396,14 +406,14 @@ def resolved_config(the_task, graph: CircuitGraph, reference: dict, decision: di
         "reference": {"learner": learner, **reference},
         "decision": decision,
         "disease": disease or "healthy",
-        "mode": mode, "trials": n_trials, "seed": seed,
+        "mode": mode, "trials": n_trials, "seed": seed, "random_streams": streams,
         "versions": _versions(),
     }
 
 
 def from_config(config: dict, where: str = "run.json"):
-    """``(task, graph, reference, decision, mode, trials, seed, disease)`` of a resolved configuration (a
-    run.json), every value checked again; :func:`run_configured` replays the run from them."""
+    """``(task, graph, reference, decision, mode, trials, seed, disease, streams)`` of a resolved
+    configuration (a run.json), every value checked again; :func:`run_configured` replays the run from them."""
     if not isinstance(config, dict):
         raise ConfigError(f"{where} is not a run's configuration (a JSON object)")
     missing = [k for k in ("task", "circuit", "reference", "decision", "disease", "mode", "trials", "seed")
@@ -440,8 +450,11 @@ def from_config(config: dict, where: str = "run.json"):
         raise ConfigError(f"{where}: disease={disease!r} must be a name")
     check_run_args(config["mode"], config["trials"], config["seed"])
     check_time_constants(graph, config["mode"])
+    streams = config.get("random_streams", "brian2")
+    if streams not in STREAMS:
+        raise ConfigError(f"{where}: random_streams={streams!r} must be one of {', '.join(STREAMS)}")
     return (the_task, graph, reference, decision, config["mode"], config["trials"], config["seed"],
-            None if disease == "healthy" else disease)
+            None if disease == "healthy" else disease, streams)
 
 
 def _complete(where: str, given: dict, resolved) -> None:

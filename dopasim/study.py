@@ -6,7 +6,17 @@ region, for a dose-response curve). A subject's seed is drawn from the study's
 seed, its group's name and its number, so no two subjects share a seed, and
 adding a group leaves the seeds of the others as they were.
 
-Output, in one directory that appears only once complete:
+Subjects of a group share networks (:mod:`dopasim.circuits.batch`): ``batch``
+of them to one simulation by default (``--batch 1``: a network each). The
+study directory fills as subjects complete, so a study that was stopped or
+killed is resumed by running it again into the same directory: only the
+subjects it lacks are run. Its tables and figures appear once every subject
+has run, ``subjects.csv`` last.
+
+Output:
+
+``study.json``
+    the study's design (a rerun into the directory must match it).
 
 ``subjects.csv``
     one row per subject: ``group``, ``disease``, ``lesion_region``,
@@ -41,6 +51,8 @@ from dopasim.params import ConfigError
 
 HEALTHY = "healthy"
 MAX_SUBJECTS = 10_000
+#: subjects per network unless told otherwise: measured best on 2 cores by benchmarks/cohort.py
+DEFAULT_BATCH = 25
 
 
 @dataclass(frozen=True)
@@ -178,6 +190,37 @@ def worker_build_root() -> Path:
     return _BUILD_ROOT
 
 
+def check_batch(size) -> None:
+    """``size`` subjects per network must be a whole number, 1 or more."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ConfigError(f"batch={size!r} must be a whole number of subjects per network, 1 or more")
+
+
+def batches(items: list, size: int, at_least: int = 1) -> list[list]:
+    """``items`` in consecutive batches of at most ``size``, as even as can be, and at least ``at_least`` of
+    them (so that every worker has one) where there are that many items."""
+    check_batch(size)
+    n = len(items)
+    count = min(n, max(math.ceil(n / size), at_least))
+    bounds = np.linspace(0, n, count + 1).round().astype(int)
+    return [items[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def run_batch_into(folders: list[Path], task: str, circuit: str | None, mode: str, trials: int | None,
+                   seeds: list[int], sets: dict, disease: str | None, lesions: list[dict]) -> list[dict]:
+    """A worker's batch: the subjects whose ``folders`` lack a complete run share one network (the others
+    were run by a lost worker before); every subject's summary."""
+    from dopasim.experiment import run_batch
+
+    missing = [(folder, seed) for folder, seed in zip(folders, seeds) if not (folder / "summary.json").exists()]
+    if missing:
+        results = run_batch(task, circuit, mode, trials, [seed for _, seed in missing], sets, disease, lesions,
+                            progress=False, build_root=worker_build_root())
+        for (folder, _), res in zip(missing, results):
+            res.write(folder, figures=False)
+    return [json.loads((folder / "summary.json").read_text()) for folder in folders]
+
+
 def run_into(folder: Path, task: str, circuit: str | None, mode: str, trials: int | None, seed: int,
              sets: dict, disease: str | None, lesions: list[dict]) -> dict:
     """A worker's run, written into ``folder`` unless already complete there (a lost worker's run handed out
@@ -190,53 +233,114 @@ def run_into(folder: Path, task: str, circuit: str | None, mode: str, trials: in
     return json.loads((folder / "summary.json").read_text())
 
 
-def _run_subject(study: Study, group: Group, subject: int, seed: int, folder: Path) -> dict:
-    """One subject: its run directory, and its row of the table."""
-    summary = run_into(folder, study.task, study.circuit, study.mode, study.trials, seed, study.sets,
-                       group.disease, group.lesions)
+def _row(group: Group, subject: int, seed: int, summary: dict) -> dict:
     return {"group": group.name, "disease": group.disease or HEALTHY,
             "lesion_region": group.lesion_region or "", "lesion_fraction": group.lesion_fraction or 0.0,
             "subject": subject, "seed": seed, **summary}
 
 
-def run_study(study: Study, out: Path, workers: int | None = None, progress: bool = True,
-              scheduler: str | None = None) -> dict:
-    """Run every subject of every group on ``workers`` processes (or the Dask cluster at ``scheduler``, as
-    :func:`dopasim.sweep.run_calls`); write the study directory ``out``.
+def _run_subjects(study: Study, group: Group, subjects: list[tuple[int, int, Path]], batched: bool) -> list[dict]:
+    """Subjects ``(number, seed, folder)`` of one group, in one network (``batched``) or one each: their
+    rows of the table."""
+    numbers, seeds, folders = zip(*subjects)
+    if batched:
+        summaries = run_batch_into(list(folders), study.task, study.circuit, study.mode, study.trials,
+                                   list(seeds), study.sets, group.disease, group.lesions)
+    else:
+        summaries = [run_into(folder, study.task, study.circuit, study.mode, study.trials, seed, study.sets,
+                              group.disease, group.lesions) for folder, seed in zip(folders, seeds)]
+    return [_row(group, s, seed, summary) for s, seed, summary in zip(numbers, seeds, summaries)]
 
-    Returns ``{"rows": [...], "stats": [...]}``. The directory appears only
-    once every subject has run and the statistics and figures are written.
+
+def design(study: Study, batched: bool) -> dict:
+    """What fixes a study's subjects: recorded in ``study.json``; a resumed study must have the same."""
+    from dataclasses import asdict
+
+    return {**asdict(study), "random_streams": "subject" if batched else "brian2"}
+
+
+def _claim(out: Path, plan: dict) -> None:
+    """Make ``out`` this study's directory, or check that it already is (a resumed study)."""
+    from dopasim.experiment import remove_unfinished
+
+    record = out / "study.json"
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        if not record.exists():
+            raise ConfigError(f"output directory {str(out)!r} exists and is not a study's; choose another --out")
+        found = json.loads(record.read_text())
+        if found != json.loads(json.dumps(plan)):
+            differ = sorted(k for k in set(found) | set(plan) if found.get(k) != json.loads(json.dumps(plan)).get(k))
+            raise ConfigError(f"{str(out)!r} holds another study (it differs in {', '.join(differ)}); run the same "
+                              "study to resume it, or choose another --out")
+        remove_unfinished(out / "subjects")  # a killed study's half-written subjects
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    partial = out / ".study.json.part"
+    partial.write_text(json.dumps(plan, indent=2) + "\n")
+    partial.replace(record)
+
+
+def run_study(study: Study, out: Path, workers: int | None = None, progress: bool = True,
+              scheduler: str | None = None, batch: int = DEFAULT_BATCH) -> dict:
+    """Run every subject of every group on ``workers`` processes (or the Dask cluster at ``scheduler``, as
+    :func:`dopasim.sweep.run_calls`), ``batch`` subjects to a network; write the study directory ``out``.
+
+    Returns ``{"rows": [...], "stats": [...], "ran": n, "skipped": n, "restarts": n}`` (``restarts``: lost
+    workers whose subjects were handed out again). A study run again into the
+    same ``out`` runs only the subjects it lacks (it was stopped or killed); ``subjects.csv`` appears
+    last, once every subject has run and the statistics and figures are written.
 
     Parameters
     ----------
     study : Study
         the cohort
     out : Path
-        the study directory to write
+        the study directory to write (or to resume)
     workers : int, optional
         local worker processes (default one per core)
     progress : bool
         draw a progress bar
     scheduler : str, optional
         a Dask scheduler's address instead of local processes
+    batch : int
+        subjects per network (1: a network each; a task that ends its sessions early always runs so)
     """
+    import os
+
     from dopasim.analysis.plots import study_figures
-    from dopasim.experiment import atomic_directory
     from dopasim.sweep import run_calls
+    from dopasim.tasks import make
 
     check(study)
-    jobs = [(g, s, seed) for g in study.groups for s, seed in enumerate(study.seeds(g))]
-    with atomic_directory(out) as tmp:
-        tmp = tmp.resolve()
-        rows = run_calls([(_run_subject, study, g, s, seed, tmp / "subjects" / f"{g.name}-s{s:02d}")
-                          for g, s, seed in jobs], workers, progress, "study", "subject", scheduler).results
-        order = {g.name: i for i, g in enumerate(study.groups)}
-        rows.sort(key=lambda r: (order[r["group"]], r["subject"]))
-        stats = group_stats(rows)
-        _write_table(tmp / "subjects.csv", rows)
-        _write_table(tmp / "stats.csv", stats)
-        study_figures(rows, tmp / "figures")
-    return {"rows": rows, "stats": stats}
+    check_batch(batch)
+    batched = batch > 1 and make(study.task).batchable
+    out = Path(out).resolve()  # workers may start elsewhere
+    _claim(out, design(study, batched))
+    rows, calls, skipped, restarts = [], [], 0, 0
+    cores = workers or os.cpu_count() or 1
+    for group in study.groups:
+        subjects = []
+        for s, seed in enumerate(study.seeds(group)):
+            folder = out / "subjects" / f"{group.name}-s{s:02d}"
+            if (folder / "summary.json").exists():
+                rows.append(_row(group, s, seed, json.loads((folder / "summary.json").read_text())))
+                skipped += 1
+            else:
+                subjects.append((s, seed, folder))
+        size = batch if batched else 1
+        for chunk in batches(subjects, size, math.ceil(cores / len(study.groups)) if batched else 1):
+            calls.append((_run_subjects, study, group, chunk, batched))
+    if calls:
+        outcome = run_calls(calls, workers, progress, "study", "batch" if batched else "subject", scheduler)
+        rows += [row for rows_of_call in outcome.results for row in rows_of_call]
+        restarts = outcome.restarts
+    order = {g.name: i for i, g in enumerate(study.groups)}
+    rows.sort(key=lambda r: (order[r["group"]], r["subject"]))
+    stats = group_stats(rows)
+    _write_table(out / "stats.csv", stats)
+    study_figures(rows, out / "figures")
+    _write_table(out / "subjects.csv", rows)
+    return {"rows": rows, "stats": stats, "ran": len(rows) - skipped, "skipped": skipped, "restarts": restarts}
 
 
 def measures(rows: list[dict]) -> list[str]:
@@ -303,8 +407,11 @@ def _round(x):
 
 
 def _write_table(path: Path, rows: list[dict]) -> None:
+    """Write the table whole or not at all."""
     columns = list(dict.fromkeys(k for r in rows for k in r))
-    with open(path, "w", newline="") as f:
+    partial = path.with_name(f".{path.name}.part")
+    with open(partial, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns, restval="")
         writer.writeheader()
         writer.writerows(rows)
+    partial.replace(path)

@@ -17,7 +17,9 @@ every combination of the grid's values, for every seed, is one run::
     disease = ["healthy", "parkinsons"]
     "lesion.snc" = [0.0, 0.5, 0.8]   # fraction of the region's cells lost
 
-Runs go to local worker processes (one per core by default), or, with
+Runs that differ only in their seed share networks (:mod:`dopasim.circuits.batch`),
+``batch`` to a simulation (``--batch 1``: one each). Runs go to local worker
+processes (one per core by default), or, with
 ``scheduler``, to an existing Dask cluster (``dask.distributed``; every worker
 needs dopasim installed and the sweep directory on a shared file system). A
 worker that dies mid-run (killed, out of memory) loses nothing: its runs go to
@@ -38,19 +40,20 @@ import csv
 import hashlib
 import itertools
 import json
+import math
 import os
 import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
 from dopasim.documents import read_document
 from dopasim.params import ConfigError, unknown_name
-from dopasim.study import HEALTHY, run_into
+from dopasim.study import DEFAULT_BATCH, HEALTHY, batches, check_batch, run_batch_into, run_into
 
 SPEC_KEYS = {"task", "mode", "trials", "circuit", "seeds", "set", "grid"}
 
@@ -135,10 +138,37 @@ def check(runs: list[RunSpec]) -> None:
         check_run_args(r.mode, the_task.default_trials if r.trials is None else r.trials, r.seed)
 
 
-def _run_one(r: RunSpec, folder: Path) -> str:
+def _run_one(r: RunSpec, folder: Path) -> list[str]:
     """One run into ``folder``, unless it is already complete there; returns the run's id."""
     run_into(folder, r.task, r.circuit, r.mode, r.trials, r.seed, dict(r.sets), r.disease, r.lesions)
-    return r.run_id
+    return [r.run_id]
+
+
+def _run_batch(runs: list[RunSpec], out: Path) -> list[str]:
+    """Runs that differ only in their seed, in one network, each into its folder under ``out`` unless already
+    complete there; returns their ids."""
+    r = runs[0]
+    run_batch_into([out / "runs" / x.run_id for x in runs], r.task, r.circuit, r.mode, r.trials,
+                   [x.seed for x in runs], dict(r.sets), r.disease, r.lesions)
+    return [x.run_id for x in runs]
+
+
+def _calls(todo: list[RunSpec], out: Path, batch: int, workers: int | None) -> list[tuple]:
+    """The sweep's calls: runs alike but for their seed in batches of ``batch`` (a task that ends its
+    sessions early, or ``batch`` 1: a call per run)."""
+    from dopasim.tasks import make
+
+    alike: dict[RunSpec, list[RunSpec]] = {}
+    for r in todo:
+        alike.setdefault(replace(r, seed=0), []).append(r)
+    calls = []
+    for key, runs in alike.items():
+        if batch == 1 or not make(key.task).batchable:
+            calls += [(_run_one, r, out / "runs" / r.run_id) for r in runs]
+        else:
+            at_least = math.ceil((workers or os.cpu_count() or 1) / len(alike))
+            calls += [(_run_batch, chunk, out) for chunk in batches(runs, batch, at_least)]
+    return calls
 
 
 #: one run at a time per process: Brian2's device is process-wide state, and a Dask worker may have threads
@@ -250,9 +280,10 @@ def _on_dask(calls, scheduler: str, bar) -> Outcome:
 
 
 def run_sweep(runs: list[RunSpec], out: Path, workers: int | None = None, progress: bool = True,
-              scheduler: str | None = None) -> dict:
+              scheduler: str | None = None, batch: int = DEFAULT_BATCH) -> dict:
     """Run every run of ``runs`` not yet complete under ``out`` (on ``workers`` local processes, or on the
-    Dask cluster at ``scheduler``); write ``out/runs.csv``.
+    Dask cluster at ``scheduler``; runs alike but for their seed ``batch`` to a network); write
+    ``out/runs.csv``.
 
     Returns ``{"ran": n, "skipped": n, "restarts": n, "completed": [run ids in the order they finished],
     "rows": [...]}``.
@@ -260,12 +291,12 @@ def run_sweep(runs: list[RunSpec], out: Path, workers: int | None = None, progre
     from dopasim.experiment import remove_unfinished
 
     check(runs)
+    check_batch(batch)
     out = Path(out).resolve()  # workers may start elsewhere; each run makes its directory's parents
     todo = [r for r in runs if not (out / "runs" / r.run_id / "summary.json").exists()]
     outcome = Outcome([])
     if todo:
-        outcome = run_calls([(_run_one, r, out / "runs" / r.run_id) for r in todo], workers, progress, "sweep",
-                            "run", scheduler)
+        outcome = run_calls(_calls(todo, out, batch, workers), workers, progress, "sweep", "call", scheduler)
     remove_unfinished(out / "runs")  # a lost worker's unfinished attempt
     rows = []
     for r in runs:
@@ -281,4 +312,4 @@ def run_sweep(runs: list[RunSpec], out: Path, workers: int | None = None, progre
         writer.writerows(rows)
     os.replace(partial, out / "runs.csv")  # whole or not at all
     return {"ran": len(todo), "skipped": len(runs) - len(todo), "restarts": outcome.restarts,
-            "completed": outcome.results, "rows": rows}
+            "completed": [run_id for ids in outcome.results for run_id in ids], "rows": rows}

@@ -27,3 +27,10 @@ def alive(pid: int) -> bool:
         return _state_and_parent(Path(f"/proc/{pid}/stat"))[0] not in "ZX"
     except (OSError, IndexError, ValueError):
         return False
+
+
+def worker_pids() -> list[int]:
+    """The worker processes this process has spawned (a local pool of dopasim's sweeps and studies)."""
+    import os
+
+    return [pid for pid, cmdline in children(os.getpid()).items() if b"spawn_main" in cmdline]

@@ -1,9 +1,20 @@
 """Cohort studies: seeds of their own, a tidy table, statistics, and a rerun that reproduces them."""
 
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
 import numpy as np
 import pytest
 
+from dopasim.cli import main
+from dopasim.params import ConfigError
 from dopasim.study import Study, compare, make_groups, run_study, subject_seed
+from processes import worker_pids
 
 
 def test_no_two_subjects_share_a_seed_and_adding_a_group_keeps_the_others_seeds():
@@ -71,3 +82,81 @@ def test_a_rerun_reproduces_each_subject_whatever_the_other_groups(pavlovian_stu
               for run in ("first", "again")}
     assert trials["first"] == trials["again"]
     assert trials["first"][0] != trials["first"][1]
+
+
+def _subjects_done(study_dir):
+    return sorted(p.name for p in (study_dir / "subjects").glob("*") if (p / "summary.json").exists())
+
+
+def _kill_a_worker_once_a_subject_is_complete(study_dir, killed: list):
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        done, pids = _subjects_done(study_dir), worker_pids()
+        if done and pids:
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(len(done))
+            return
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_a_study_survives_a_killed_worker_and_a_rerun_runs_only_the_subjects_it_lacks(tmp_path, capsys):
+    study = Study("pavlovian", make_groups([], "vta", [0.5]), subjects=3, trials=4, seed=3)
+    out = tmp_path / "study"
+    killed = []
+    killer = threading.Thread(target=_kill_a_worker_once_a_subject_is_complete, args=(out, killed))
+    killer.start()
+    result = run_study(study, out, workers=2, progress=False, batch=2)
+    killer.join()
+    assert killed and killed[0] < 6, "the worker was to be killed mid-study"
+    assert result["restarts"] == 1 and result["ran"] == 6  # its subjects went to a fresh pool
+    assert _subjects_done(out) == [f"{g}-s{s:02d}" for g in ("healthy", "vta=0.5") for s in range(3)]
+    assert not list((out / "subjects").glob(".*"))  # no half-written subject left
+    # a lost subject is run again, and only it; the others keep their runs
+    lost = out / "subjects" / "vta=0.5-s01"
+    shutil.rmtree(lost)
+    kept = (out / "subjects" / "healthy-s00" / "trials.csv").stat().st_mtime_ns
+    capsys.readouterr()
+    args = ["study", "pavlovian", "--lesion-levels", "vta=0.5", "--subjects", "3", "--trials", "4", "--seed", "3",
+            "--batch", "2", "--out", str(out)]
+    assert main(args) == 0
+    assert "resumed: 5 subjects were already complete, 1 ran" in capsys.readouterr().out
+    assert (lost / "summary.json").exists()
+    assert (out / "subjects" / "healthy-s00" / "trials.csv").stat().st_mtime_ns == kept
+    assert len((out / "subjects.csv").read_text().splitlines()) == 7
+    # another study into the same directory is refused, naming what differs
+    with pytest.raises(ConfigError, match="subjects"):
+        run_study(Study("pavlovian", make_groups([], "vta", [0.5]), subjects=4, trials=4, seed=3), out,
+                  progress=False)
+
+
+@pytest.mark.slow
+def test_a_study_killed_outright_resumes_where_it_stopped(tmp_path):
+    out = tmp_path / "study"
+    args = [sys.executable, "-m", "dopasim.cli", "study", "pavlovian", "--subjects", "4", "--trials", "4",
+            "--batch", "1", "--workers", "1", "--quiet", "--out", str(out)]
+    study = subprocess.Popen(args, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and not _subjects_done(out) and study.poll() is None:
+        time.sleep(0.05)
+    study.kill()
+    study.wait()
+    done = _subjects_done(out)
+    assert 1 <= len(done) < 4 and not (out / "subjects.csv").exists()
+    rerun = subprocess.run(args[:-2] + ["--out", str(out)], capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(_subjects_done(out)) == 4 and len((out / "subjects.csv").read_text().splitlines()) == 5
+
+
+@pytest.mark.slow
+def test_a_study_resumes_on_a_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    study = Study("pavlovian", make_groups([]), subjects=3, trials=4, seed=5)
+    out = tmp_path / "study"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
+            as cluster:
+        first = run_study(study, out, progress=False, scheduler=cluster.scheduler_address)
+        shutil.rmtree(out / "subjects" / "healthy-s02")
+        again = run_study(study, out, progress=False, scheduler=cluster.scheduler_address)
+    assert first["ran"] == 3 and (again["ran"], again["skipped"]) == (1, 2)
+    assert again["rows"] == first["rows"]  # the subject run again is the same run: its own seed and stream

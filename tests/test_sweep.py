@@ -16,7 +16,7 @@ import pytest
 from dopasim.cli import main
 from dopasim.params import ConfigError
 from dopasim.sweep import expand, run_sweep
-from processes import alive, children
+from processes import alive, worker_pids
 
 SPEC = """
 task = "pavlovian"
@@ -28,16 +28,11 @@ seeds = [1, 2, 3]
 """
 
 
-def _worker_pids() -> list[int]:
-    """The worker processes this process has spawned."""
-    return [pid for pid, cmdline in children(os.getpid()).items() if b"spawn_main" in cmdline]
-
-
 def _kill_a_worker_once_a_run_is_complete(runs_dir: Path, killed: list):
     deadline = time.time() + 300
     while time.time() < deadline:
         done = [p for p in runs_dir.glob("seed*") if (p / "summary.json").exists()]
-        pids = _worker_pids()
+        pids = worker_pids()
         if done and pids:
             os.kill(pids[0], signal.SIGKILL)
             killed.append((pids[0], len(done)))

@@ -302,8 +302,6 @@ class TaskLoop:
 
     def _remember(self, memory: Memory) -> None:
         """The memory group: each slot stores the task's fields, and the recalled slot's are summed back."""
-        import brian2 as b2
-
         names = sorted({*memory.fields, *task_names(memory.store_when), *task_names(memory.slot)})
         store = (f"timestep(t, dt) % TRIAL_STEPS == OUT_STEP + 1 and ({memory.store_when}) and "
                  f"({memory.slot}) == i")
@@ -387,8 +385,6 @@ class TaskLoop:
 
     def watch(self, groups: dict, mode: str) -> None:
         """Synapses from each watched region's chosen cells onto the task group, running the task's code."""
-        import brian2 as b2
-
         for watch in self.program.watches:
             if mode != "spiking":
                 raise ConfigError(f"this task watches the spikes of {watch.region!r}, which rate units do not fire; "

@@ -102,6 +102,9 @@ class Task(gym.Env):
     decision_params: dict[str, Param] = {}
     #: whether it runs an experimental protocol (``--protocol``, :mod:`dopasim.tasks.protocols`)
     takes_protocol: bool = False
+    #: whether many subjects can share one network (:mod:`dopasim.circuits.batch`): not a task whose session
+    #: ends early (a training criterion, episodes of a maze), since that ends the network's run for all
+    batchable: bool = True
 
     # -- the circuit ---------------------------------------------------------
     def circuit_shape(self, mode: str | None = None) -> dict:

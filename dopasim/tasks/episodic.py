@@ -76,6 +76,8 @@ class EpisodicTask(ChoiceTask):
     terminal)), ``n_states``, ``n_actions``, ``max_steps`` and ``start_state(rng)``.
     """
 
+    batchable = False  # the session ends with its last episode
+
     topology = "all"
     unit = "episodes"
     #: discounted values over several steps differ by little, so the reference's softmax is sharper

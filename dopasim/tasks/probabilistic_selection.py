@@ -52,6 +52,7 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 class ProbabilisticSelection(ChoiceTask):
     name = "probabilistic_selection"
+    batchable = False  # the session ends with its test, which starts once training reaches its criterion
     summary = "Frank 2004: train AB/CD/EF to criterion, test all pairs; choose_a, avoid_b"
     params = {
         "reward_probs": Param("0.8,0.2,0.7,0.3,0.6,0.4",

@@ -1,0 +1,66 @@
+"""Batched subjects (`dopasim.circuits.batch`): many subjects in one network, each as independent of its
+batch-mates as a subject run alone, and each written as a run of its own."""
+
+import json
+
+import numpy as np
+import pytest
+
+from dopasim.circuits.batch import Batch
+from dopasim.experiment import run_batch
+from dopasim.params import ConfigError
+from dopasim.study import batches
+
+
+def test_code_written_for_one_subject_reads_its_own_cells_signals_and_tables():
+    batch = Batch([5, 6, 7])
+    batch.table("sig_cs", [np.zeros((10, 2))] * 3)
+    batch.table("luck", [np.zeros(10)] * 3)
+    code = "x = sig_cs(t, i // 4) * luck(t) + int(i == 0)"
+    assert batch.local(code) == ("x = sig_cs(t, subject * 2 + (i_in_subject // 4)) * luck(t, subject * 1 + (0)) "
+                                 "+ int(i_in_subject == 0)")
+    assert batch.local("choice_post = i_pre + j", synaptic=True) == "choice_post = i_in_subject_pre + i_in_subject_post"
+    with pytest.raises(ConfigError, match="differ in the shape"):
+        batch.table("sig_us", [np.zeros(10), np.zeros(11), np.zeros(10)])
+
+
+def test_batches_are_even_and_give_every_worker_one():
+    assert [len(b) for b in batches(list(range(10)), 4)] == [3, 4, 3]
+    assert [len(b) for b in batches(list(range(3)), 25, at_least=2)] == [2, 1]
+    assert sum(batches(list(range(7)), 2), []) == list(range(7))
+    with pytest.raises(ConfigError, match="batch=0"):
+        batches([1], 0)
+
+
+def _trials_csv(res, folder):
+    res.write(folder, figures=False)
+    return (folder / "trials.csv").read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode, task, trials", [("rate", "bandit", 30), ("spiking", "bandit", 8),
+                                                ("rate", "pavlovian", 20)])
+def test_a_subject_gives_the_same_trials_whichever_subjects_share_its_network(tmp_path, mode, task, trials):
+    # batches of one size (one compiled network), the subject in another place among others
+    first = run_batch(task, mode=mode, trials=trials, seeds=[11, 12, 13], progress=False)
+    second = run_batch(task, mode=mode, trials=trials, seeds=[98, 99, 12], progress=False)
+    same = _trials_csv(first[1], tmp_path / "a")
+    assert same == _trials_csv(second[2], tmp_path / "b")
+    # ... and the subjects are not copies of each other: their own draws and streams
+    assert _trials_csv(first[0], tmp_path / "c") != same
+    assert json.loads((tmp_path / "a" / "run.json").read_text())["random_streams"] == "subject"
+
+
+@pytest.mark.slow
+def test_a_batched_subject_learns_as_a_subject_alone_does():
+    """Each of a rate batch's bandit subjects learns the better arm from its own simulated dopamine."""
+    cohort = run_batch("bandit", mode="rate", trials=120, seeds=[1, 2, 3, 4], progress=False)
+    late = [res.summary["p_best_last100"] for res in cohort]
+    assert np.mean(late) > 0.7, late
+    # the DA outcome response of each subject follows its own reference TD error
+    assert all(res.summary["corr_da_td_outcome"] > 0.5 for res in cohort)
+
+
+def test_a_task_that_ends_its_session_early_is_not_batched():
+    with pytest.raises(ConfigError, match="--batch 1"):
+        run_batch("gridworld", trials=2, seeds=[1, 2], progress=False)
