@@ -50,7 +50,7 @@ _STREAMS = r"""
 #include <vector>
 #include <cmath>
 namespace dopasim_subjects {
-struct Stream { uint64_t s[4]; bool ready; };
+struct Stream { uint64_t s[4]; bool ready; bool has_spare; double spare; };
 inline std::vector<Stream>& streams() { static std::vector<Stream> v; return v; }
 inline uint64_t splitmix(uint64_t& x) {
     uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
@@ -60,7 +60,7 @@ inline uint64_t splitmix(uint64_t& x) {
 }
 inline uint64_t rotl(const uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 // a uniform draw in (0, 1) from the stream of subject s (xoshiro256**, seeded by splitmix64 from its seed)
-inline double uniform(const int32_t s) {
+inline Stream& stream(const int32_t s) {
     std::vector<Stream>& v = streams();
     if ((size_t)s >= v.size()) v.resize(s + 1, Stream());
     Stream& st = v[s];
@@ -68,16 +68,33 @@ inline double uniform(const int32_t s) {
         uint64_t x = (uint64_t)brian::_array_subjects_seed[s];
         for (int k = 0; k < 4; k++) st.s[k] = splitmix(x);
         st.ready = true;
+        st.has_spare = false;
     }
+    return st;
+}
+inline double next(Stream& st) {
     const uint64_t result = rotl(st.s[1] * 5, 7) * 9;
     const uint64_t t = st.s[1] << 17;
     st.s[2] ^= st.s[0]; st.s[3] ^= st.s[1]; st.s[1] ^= st.s[2]; st.s[0] ^= st.s[3];
     st.s[2] ^= t; st.s[3] = rotl(st.s[3], 45);
     return ((result >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
+// a uniform draw in (0, 1) from the stream of subject s (xoshiro256**, seeded by splitmix64 from its seed)
+inline double uniform(const int32_t s) { return next(stream(s)); }
+// a standard normal draw from the stream of subject s (Marsaglia's polar method, the second draw kept)
 inline double normal(const int32_t s) {
-    const double u1 = uniform(s), u2 = uniform(s);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    Stream& st = stream(s);
+    if (st.has_spare) { st.has_spare = false; return st.spare; }
+    double u, v, r2;
+    do {
+        u = 2.0 * next(st) - 1.0;
+        v = 2.0 * next(st) - 1.0;
+        r2 = u * u + v * v;
+    } while (r2 >= 1.0 || r2 == 0.0);
+    const double f = sqrt(-2.0 * log(r2) / r2);
+    st.spare = v * f;
+    st.has_spare = true;
+    return u * f;
 }
 }
 #endif

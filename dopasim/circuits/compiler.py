@@ -278,49 +278,53 @@ def _run(graph, mode, signals, duration, signal_dt, seed, progress, build_root, 
                 simulated = min(duration, round(simulated / trial_s) * trial_s)
             timings = {"network": built - started, "compile": ran - built - device._last_run_time,
                        "simulation": device._last_run_time}
-            recordings = [_recording(graph, mode, simulated, sizes, groups, synapses, monitors, loop, batch, s)
-                          for s in range(copies)]
+            recordings = _recordings(graph, mode, simulated, sizes, groups, synapses, monitors, loop, batch)
     for rec in recordings:
         rec.timings = dict(timings)
         check_finite(rec, DT_MS[mode] / 1000)
     return recordings
 
 
-def _recording(graph, mode, simulated, sizes, groups, synapses, monitors, loop, batch, subject) -> Recording:
-    """What the monitors hold of one subject (the only one without a batch), with its own cell indices."""
+def _recordings(graph, mode, simulated, sizes, groups, synapses, monitors, loop, batch) -> list[Recording]:
+    """What the monitors hold, read once, split by subject (one without a batch), each with its own cell
+    indices."""
     import brian2 as b2
 
-    rec = Recording(mode=mode, duration=simulated, sizes=sizes, kinds={r: graph.region(r)["kind"] for r in groups},
-                    channels={r: graph.channels(r) for r in groups})
+    copies = 1 if batch is None else batch.size
+    recs = [Recording(mode=mode, duration=simulated, sizes=sizes, kinds={r: graph.region(r)["kind"] for r in groups},
+                      channels={r: graph.channels(r) for r in groups}) for _ in range(copies)]
     for key, mon in monitors.items():
         kind, _, name = key.partition("_")
         if kind == "spikes":
             i, t = np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second)
-            if batch is not None:
-                mine = i // sizes[name] == subject
-                i, t = i[mine] % sizes[name], t[mine]
-            rec.spikes[name] = (i, t)
+            if batch is None:
+                recs[0].spikes[name] = (i, t)
+                continue
+            subject = i // sizes[name]
+            for s, rec in enumerate(recs):
+                mine = subject == s
+                rec.spikes[name] = (i[mine] % sizes[name], t[mine])
         elif kind == "rates":
-            rows = np.asarray(mon.record)
-            mine = slice(None) if batch is None else rows // sizes[name] == subject
-            rec.rates[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz)[mine])
-            rec.recorded[name] = rows[mine] % sizes[name]
+            rows, t, rates = np.asarray(mon.record), np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz)
+            per = len(rows) // copies
+            for s, rec in enumerate(recs):
+                rec.rates[name] = (t, rates[s * per:(s + 1) * per])
+                rec.recorded[name] = rows[s * per:(s + 1) * per] % sizes[name]
         else:
-            rows = np.asarray(mon.record)
-            mine, first = slice(None), 0
-            if batch is not None:
-                starts = batch.weight_rows[name]
-                mine, first = slice(starts[subject], starts[subject + 1]), batch.synapses[name][subject]
-            rec.weights[name] = (np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:])[mine])
-            rec.weight_synapses[name] = rows[mine] - first
+            rows, t, w = np.asarray(mon.record), np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:])
+            starts = [0, len(rows)] if batch is None else batch.weight_rows[name]
+            firsts = [0] if batch is None else batch.synapses[name]
+            for s, rec in enumerate(recs):
+                rec.weights[name] = (t, w[starts[s]:starts[s + 1]])
+                rec.weight_synapses[name] = rows[starts[s]:starts[s + 1]] - firsts[s]
     if loop is not None:
-        rec.events = loop.events(None if batch is None else subject)
+        for s, rec in enumerate(recs):
+            rec.events = loop.events(None if batch is None else s)
     for name, syn in synapses.items():
         if graph.projection(name)["rule"]:
             i, j, w = np.asarray(syn.i[:]), np.asarray(syn.j[:]), np.asarray(syn.w[:])
-            if batch is not None:
-                start, stop = batch.synapses[name][subject:subject + 2]
-                i, j = i[start:stop] % sizes[syn.source.name], j[start:stop] % sizes[syn.target.name]
-                w = w[start:stop]
-            rec.final_weights[name] = (i, j, w)
-    return rec
+            bounds = [0, len(i)] if batch is None else batch.synapses[name]
+            for s, rec in enumerate(recs):
+                mine = slice(bounds[s], bounds[s + 1])
+                rec.final_weights[name] = (i[mine] % sizes[syn.source.name], j[mine] % sizes[syn.target.name], w[mine])
+    return recs

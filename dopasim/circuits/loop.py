@@ -406,10 +406,14 @@ class TaskLoop:
         batch, those of one ``subject``."""
         import brian2 as b2
 
+        if not hasattr(self, "_log"):  # read once, for every subject
+            self._log = {name: np.asarray(getattr(self.log, name)[:] / (b2.second if name == "choice_time" else 1))
+                         for name in self.program.log}
+            self._log_subject = np.asarray(self.log.i[:])
         out = {}
-        mine = slice(None) if subject is None else np.asarray(self.log.i[:]) == subject
+        mine = slice(None) if subject is None else self._log_subject == subject
         for name in self.program.log:
-            values = np.asarray(getattr(self.log, name)[:] / (b2.second if name == "choice_time" else 1))[mine]
+            values = self._log[name][mine]
             integer = np.issubdtype(self.task.variables[name].dtype, np.integer)
             out[name] = values.astype(int) if integer else values
         if "choice_time" in out:
