@@ -9,6 +9,11 @@ cohort would find it), then is timed. Prints subjects per minute, the ratio to
 one network per subject and the best batch size, and writes
 benchmarks/results/cohort.json.
 
+The same subjects' headline measures, alone and batched, also show whether
+batching changes what a cohort finds: a batched subject draws from its own
+random stream, not Brian2's, so it is not the same run as its seed alone, and
+the cohorts' means (with 95% confidence intervals) should agree.
+
     python benchmarks/cohort.py                               # rate, 100 subjects
     python benchmarks/cohort.py --mode spiking --subjects 40 --batches 5,10,20
 """
@@ -16,6 +21,8 @@ benchmarks/results/cohort.json.
 from __future__ import annotations
 
 import argparse
+import csv
+import math
 import os
 import subprocess
 import sys
@@ -35,6 +42,37 @@ def study(mode: str, subjects: int, batch: int, workers: int, out: str) -> float
     return time.perf_counter() - start
 
 
+MEASURES = ("p_best_last100", "reward_rate", "mean_rt_ms", "da_rewarded", "corr_da_td_outcome")
+
+
+def measures(study_dir: str) -> dict[str, list[float]]:
+    with open(f"{study_dir}/subjects.csv") as f:
+        rows = list(csv.DictReader(f))
+    return {m: [float(r[m]) for r in rows if r.get(m) not in (None, "")] for m in MEASURES}
+
+
+def mean_ci(values: list[float]) -> tuple[float, float, float]:
+    from scipy import stats
+
+    n = len(values)
+    values = [float(v) for v in values]
+    mean = sum(values) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
+    return mean, float(mean - half), float(mean + half)
+
+
+def equivalence(alone: dict, batched: dict) -> list[dict]:
+    """Per measure: each cohort's mean and 95% CI, and whether each mean lies in the other's interval."""
+    out = []
+    for m in MEASURES:
+        a, b = mean_ci(alone[m]), mean_ci(batched[m])
+        out.append({"measure": m, "alone_mean": round(a[0], 4), "alone_ci": [round(a[1], 4), round(a[2], 4)],
+                    "batched_mean": round(b[0], 4), "batched_ci": [round(b[1], 4), round(b[2], 4)],
+                    "within": bool(a[1] <= b[0] <= a[2] and b[1] <= a[0] <= b[2])})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mode", action="append", choices=("rate", "spiking"), help="(repeatable; default rate)")
@@ -43,7 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     sizes = [1] + [int(b) for b in args.batches.split(",")]
-    rows = []
+    rows, equivalent = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         for mode in args.mode or ["rate"]:
             for batch in sizes:
@@ -54,6 +92,12 @@ def main() -> None:
                              "wall_s": round(wall, 2), "subjects_per_minute": round(60 * args.subjects / wall, 2)})
                 print(f"{mode:8} batch {batch:4}: {wall:7.1f} s, {rows[-1]['subjects_per_minute']:7.1f} subjects/min",
                       flush=True)
+            alone = measures(f"{tmp}/{mode}-1")
+            equivalent[mode] = equivalence(alone, measures(f"{tmp}/{mode}-{sizes[-1]}"))
+            for e in equivalent[mode]:
+                print(f"  {e['measure']:20} alone {e['alone_mean']:.3f} {e['alone_ci']}  batched "
+                      f"{e['batched_mean']:.3f} {e['batched_ci']}  {'within' if e['within'] else 'OUTSIDE'} "
+                      "each other's 95% CI")
     for mode in args.mode or ["rate"]:
         mine = [r for r in rows if r["mode"] == mode]
         alone = mine[0]["subjects_per_minute"]
@@ -63,7 +107,7 @@ def main() -> None:
         print(f"{mode}: best batch {best['batch']}, {best['ratio']:.1f}x the subjects per minute of one network "
               f"per subject ({args.subjects} subjects, {TRIALS}-trial bandit, {cores} workers)")
     save("cohort" if args.mode in (None, ["rate"]) else "cohort_" + "_".join(args.mode), task="bandit",
-         trials=TRIALS, runs=rows)
+         trials=TRIALS, runs=rows, equivalence=equivalent)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from dopasim.circuits.presets import PRESETS, make_circuit  # noqa: E402
 from dopasim.circuits.recording import Recording  # noqa: E402
 from dopasim.circuits.regions import REGIONS, RegionType, population_params, register_region  # noqa: E402
 from dopasim.circuits.rules import Projection, SynapseCode, register_rule  # noqa: E402
-from dopasim.experiment import Results, run  # noqa: E402
+from dopasim.experiment import Results, run, run_batch  # noqa: E402
 from dopasim.models.plasticity import RULES, Rule  # noqa: E402
 from dopasim.params import ConfigError, Param  # noqa: E402
 from dopasim.tasks import TASKS, register_task  # noqa: E402
@@ -34,4 +34,4 @@ from dopasim.tasks.base import ProgramTask, Session, SignalTask, Task, check_tas
 __all__ = ["CircuitGraph", "ConfigError", "PRESETS", "Param", "ProgramTask", "Projection", "REGIONS", "RULES",
            "Recording", "RegionType", "Results", "Rule", "Session", "SignalTask", "SimulationError", "SynapseCode",
            "TASKS", "Task", "check_task", "lesions", "make_circuit", "make_task", "population_params",
-           "register_region", "register_rule", "register_task", "run", "simulate"]
+           "register_region", "register_rule", "register_task", "run", "run_batch", "simulate"]

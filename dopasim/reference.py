@@ -258,7 +258,10 @@ BENCHMARKS = {
     "da_stdp": ("Dopamine-modulated STDP against NEST",
                 "A network the size of Izhikevich (2007)'s (1000 LIF neurons, 80k plastic synapses, 10 s at "
                 "0.25 ms) in dopasim and in NEST (`stdp_dopamine_synapse`), one thread each; medians of 3."),
-    "cohort": ("Cohorts", "`dopasim study bandit --trials 300`, rate mode, compile cache warm, on 1 and 2 workers."),
+    "cohort": ("Cohorts", "`dopasim study bandit --trials 300` on every core, compile cache warm: one network per "
+               "subject (`--batch 1`) against batches of several sizes, side by side; `equivalence` sets the same "
+               "subjects' headline measures alone and batched beside each other (means and 95% CIs)."),
+    "cohort_spiking": ("Cohorts, spiking mode", "As above, in spiking mode."),
     "sweep_speedup": ("Sweeps", "A 20-run `dopasim sweep` on 1 and 2 workers."),
 }
 
@@ -268,6 +271,8 @@ def _scalar(value) -> bool:
 
 
 def _fmt(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
     return str(value)
@@ -287,6 +292,12 @@ def benchmark_tables(record: dict) -> str:
             cols = [c for c in next(iter(value.values())) if _scalar(next(iter(value.values()))[c])]
             out.append(markdown_table(("", *(f"`{c}`" for c in cols)),
                                       [(name, *(_fmt(v.get(c)) for c in cols)) for name, v in value.items()]))
+        elif isinstance(value, dict) and value and all(isinstance(v, list) and v and isinstance(v[0], dict)
+                                                      for v in value.values()):
+            for name, runs in value.items():
+                cols = [c for c in runs[0]]
+                out.append(f"`{key}`, {name}:\n\n" + markdown_table(
+                    tuple(f"`{c}`" for c in cols), [tuple(_fmt(v.get(c)) for c in cols) for v in runs]))
         elif isinstance(value, dict) and value and all(_scalar(v) for v in value.values()):
             facts.append(f"`{key}`: " + ", ".join(f"{k} {_fmt(v)}" for k, v in value.items()))
         elif _scalar(value):
@@ -399,8 +410,16 @@ def speed_block(results: Path = ROOT / "benchmarks" / "results") -> str:
 
     pav = {r["mode"]: r for r in load("pavlovian_speed")["runs"]}
     sessions = {(s["task"], s["mode"]): s for s in load("sessions")["sessions"]}
-    nest, layer, cohort = load("da_stdp"), load("graph_layer"), load("cohort")
-    per_minute = max(r["subjects_per_minute"] for r in cohort["runs"])
+    nest, layer = load("da_stdp"), load("graph_layer")
+
+    def cohort(stem):
+        if not (Path(results) / f"{stem}.json").exists():
+            return ""
+        record = load(stem)
+        alone = next(r for r in record["runs"] if r["batch"] == 1)
+        best = max(record["runs"], key=lambda r: r["subjects_per_minute"])
+        return (f"{alone['subjects_per_minute']:.0f} / {best['subjects_per_minute']:.0f} "
+                f"(batch {best['batch']}: {best['subjects_per_minute'] / alone['subjects_per_minute']:.1f}x)")
     rows = [
         ("`dopasim run pavlovian --trials 150`, first run (compiling) / warm",
          f"{pav['rate']['cold_s']:.1f} s / {pav['rate']['warm_s']:.1f} s",
@@ -410,7 +429,8 @@ def speed_block(results: Path = ROOT / "benchmarks" / "results") -> str:
         ("simulated seconds per wall second, 200 Pavlovian trials",
          f"{sessions['pavlovian', 'rate']['simulated_per_wall_s']:.0f}",
          f"{sessions['pavlovian', 'spiking']['simulated_per_wall_s']:.0f}"),
-        ("cohort of 300-trial bandits, subjects per minute", f"{per_minute:.1f}", ""),
+        ("cohort of 100 300-trial bandits on every core, subjects per minute: a network each / batched",
+         cohort("cohort"), cohort("cohort_spiking")),
         ("a DA-STDP network (1000 LIF, 80k plastic synapses, 10 s): NEST's simulation time / dopasim's", "",
          f"{nest['nest_over_dopasim']['simulation_s']:.1f}"),
         ("the graph layer against the same network in hand-written Brian2 (simulation time)", "",

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import minimize
 
 #: (low, high) of each fitted parameter, in the order of the parameter vector
 BOUNDS = {"alpha": (0.01, 1.0), "beta": (0.1, 30.0), "model_based_weight": (0.0, 1.0),
@@ -83,6 +82,8 @@ def fit_hybrid(first_choice, second_state, second_choice, reward, common_prob: f
 
     def loss(p):
         return -hybrid_log_likelihood(p, *data, common_prob=common_prob, lam=lam)
+
+    from scipy.optimize import minimize  # here: importing it costs every command 0.3 s
 
     fits = [minimize(loss, x0=[0.3, 5.0, w0, 0.5], bounds=bounds, method="L-BFGS-B") for w0 in (0.2, 0.5, 0.8)]
     best = min(fits, key=lambda f: f.fun)
