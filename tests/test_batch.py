@@ -64,3 +64,34 @@ def test_a_batched_subject_learns_as_a_subject_alone_does():
 def test_a_task_that_ends_its_session_early_is_not_batched():
     with pytest.raises(ConfigError, match="--batch 1"):
         run_batch("gridworld", trials=2, seeds=[1, 2], progress=False)
+
+
+@pytest.mark.slow
+def test_every_object_of_a_subject_draws_from_one_stream_and_subjects_from_their_own(tmp_path):
+    """Two groups of one subject must not draw the same numbers (a stream per code object would make them)."""
+    import brian2 as b2
+
+    from dopasim.circuits.batch import CELL_VARIABLES
+    from dopasim.circuits.build import compile_and_run
+    from dopasim.circuits.standalone import standalone
+
+    with standalone() as device:
+        batch = Batch([3, 4])
+        batch.start()
+        groups = []
+        for name in ("first", "second"):
+            group = b2.NeuronGroup(2 * 5, "x : 1\ny : 1\n" + CELL_VARIABLES, name=name)
+            batch.label(group, 5)
+            group.run_regularly("x = rand()\ny = randn()", name=f"{name}_draws")
+            groups.append(group)
+        monitors = [b2.StateMonitor(g, ["x", "y"], record=True, name=f"{g.name}_drawn") for g in groups]
+        net = b2.Network(batch.subjects, *groups, *monitors)
+        net.run(3 * b2.defaultclock.dt)
+        compile_and_run(device, tmp_path / "build", with_output=False)
+        # (the monitors record before the first draw: from the second step on)
+        first, second = (np.asarray(m.x[:])[:, 1:] for m in monitors)
+        normal = np.asarray(monitors[0].y[:])[:, 1:]
+    assert np.all((first > 0) & (first < 1))
+    assert not np.isclose(first, second).any()  # each draw is a new number of the subject's stream
+    assert not np.isclose(first[:5], first[5:]).any()  # subjects have streams of their own
+    assert len(np.unique(normal)) == normal.size

@@ -110,8 +110,8 @@ def documented_api() -> list:
 
     text = (DOCS / "reference" / "api.md").read_text()
     found = []
-    for kind, path, members in re.findall(r"^\.\. auto(function|class|exception|module):: (\S+)\n((?:   :members:.*\n)?)",
-                                          text, re.M):
+    pattern = r"^\.\. auto(function|class|exception|module):: (\S+)\n((?:   :members:.*\n)?)"
+    for kind, path, members in re.findall(pattern, text, re.M):
         module, _, name = path.rpartition(".")
         if kind == "module":
             mod = importlib.import_module(path)

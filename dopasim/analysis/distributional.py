@@ -172,7 +172,7 @@ def decode(taus, expectiles, n_samples: int = 100, restarts: int = 5, seed: int 
 
 
 def modes(samples, bandwidth: float, prominence: float = 0.2) -> int:
-    """Peaks of the samples' Gaussian kernel density (``bandwidth`` wide) that stand out by ``prominence`` of the highest.
+    """Peaks of the samples' Gaussian kernel density (``bandwidth`` wide) standing out by ``prominence`` of the highest.
 
     Parameters
     ----------

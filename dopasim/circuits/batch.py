@@ -17,7 +17,8 @@ share its batch:
   subject's own column) before Brian2 sees it;
 * every random draw inside the simulation (noise, Poisson input, initial
   weights and potentials, tie-breaks) comes from the subject's own stream, a
-  xoshiro256** generator seeded from the subject's seed: in every batched
+  xoshiro256** generator seeded from the subject's seed, whose state every
+  object shares through the arrays of the ``subjects`` group: in every batched
   object, ``rand()`` and ``randn()`` read the stream of the element's subject;
 * random connectivity is drawn in numpy from the subject's seed and the
   projection's name;
@@ -46,12 +47,11 @@ SUBJECT_VARIABLES = "synapse_subject : integer (constant)\n"
 _STREAMS = r"""
 #ifndef DOPASIM_SUBJECT_STREAMS
 #define DOPASIM_SUBJECT_STREAMS
-#include <stdint.h>
-#include <vector>
-#include <cmath>
+// Brian2 puts each code object's support code in an anonymous namespace, so a stream kept here would be one per
+// code object. The streams live in the arrays of the ``subjects`` group instead, which every object shares: the
+// xoshiro256** state (its four words' bits in rng_0 .. rng_3), a spare normal draw, and flags (1: seeded,
+// 2: a spare is kept).
 namespace dopasim_subjects {
-struct Stream { uint64_t s[4]; bool ready; bool has_spare; double spare; };
-inline std::vector<Stream>& streams() { static std::vector<Stream> v; return v; }
 inline uint64_t splitmix(uint64_t& x) {
     uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -60,40 +60,39 @@ inline uint64_t splitmix(uint64_t& x) {
 }
 inline uint64_t rotl(const uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 // a uniform draw in (0, 1) from the stream of subject s (xoshiro256**, seeded by splitmix64 from its seed)
-inline Stream& stream(const int32_t s) {
-    std::vector<Stream>& v = streams();
-    if ((size_t)s >= v.size()) v.resize(s + 1, Stream());
-    Stream& st = v[s];
-    if (!st.ready) {
+inline double uniform(const int32_t s) {
+    double* const words[4] = {brian::_array_subjects_rng_0, brian::_array_subjects_rng_1,
+                              brian::_array_subjects_rng_2, brian::_array_subjects_rng_3};
+    uint64_t st[4];
+    if (!(brian::_array_subjects_flags[s] & 1)) {
         uint64_t x = (uint64_t)brian::_array_subjects_seed[s];
-        for (int k = 0; k < 4; k++) st.s[k] = splitmix(x);
-        st.ready = true;
-        st.has_spare = false;
+        for (int k = 0; k < 4; k++) st[k] = splitmix(x);
+        brian::_array_subjects_flags[s] |= 1;
+    } else {
+        for (int k = 0; k < 4; k++) __builtin_memcpy(&st[k], &words[k][s], sizeof(uint64_t));
     }
-    return st;
-}
-inline double next(Stream& st) {
-    const uint64_t result = rotl(st.s[1] * 5, 7) * 9;
-    const uint64_t t = st.s[1] << 17;
-    st.s[2] ^= st.s[0]; st.s[3] ^= st.s[1]; st.s[1] ^= st.s[2]; st.s[0] ^= st.s[3];
-    st.s[2] ^= t; st.s[3] = rotl(st.s[3], 45);
+    const uint64_t result = rotl(st[1] * 5, 7) * 9;
+    const uint64_t t = st[1] << 17;
+    st[2] ^= st[0]; st[3] ^= st[1]; st[1] ^= st[2]; st[0] ^= st[3];
+    st[2] ^= t; st[3] = rotl(st[3], 45);
+    for (int k = 0; k < 4; k++) __builtin_memcpy(&words[k][s], &st[k], sizeof(uint64_t));
     return ((result >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
-// a uniform draw in (0, 1) from the stream of subject s (xoshiro256**, seeded by splitmix64 from its seed)
-inline double uniform(const int32_t s) { return next(stream(s)); }
 // a standard normal draw from the stream of subject s (Marsaglia's polar method, the second draw kept)
 inline double normal(const int32_t s) {
-    Stream& st = stream(s);
-    if (st.has_spare) { st.has_spare = false; return st.spare; }
+    if (brian::_array_subjects_flags[s] & 2) {
+        brian::_array_subjects_flags[s] &= ~2;
+        return brian::_array_subjects_spare[s];
+    }
     double u, v, r2;
     do {
-        u = 2.0 * next(st) - 1.0;
-        v = 2.0 * next(st) - 1.0;
+        u = 2.0 * uniform(s) - 1.0;
+        v = 2.0 * uniform(s) - 1.0;
         r2 = u * u + v * v;
     } while (r2 >= 1.0 || r2 == 0.0);
     const double f = sqrt(-2.0 * log(r2) / r2);
-    st.spare = v * f;
-    st.has_spare = true;
+    brian::_array_subjects_spare[s] = v * f;
+    brian::_array_subjects_flags[s] |= 2;
     return u * f;
 }
 }
@@ -184,11 +183,13 @@ class Batch:
 
     # -- the subjects' streams -------------------------------------------------
     def start(self):
-        """The group holding each subject's seed (read by the subjects' streams); make it before any other."""
+        """The group holding each subject's seed and random stream (read by every batched object's draws);
+        make it before any other."""
         import brian2 as b2
 
         _install_subject_draws()
-        self.subjects = b2.NeuronGroup(self.size, "seed : integer (constant)", name="subjects")
+        self.subjects = b2.NeuronGroup(self.size, "seed : integer (constant)\nflags : integer\nspare : 1\n"
+                                       + "".join(f"rng_{k} : 1\n" for k in range(4)), name="subjects")
         self.subjects.seed = np.asarray(self.seeds, dtype=np.int64) % (2**31)
         return self.subjects
 

@@ -130,7 +130,8 @@ def findings_block(records: list[dict]) -> str:
     """The generated block: the command of each validation (mode) and how many findings held, then one table
     with a row per finding and a column per mode: effect [95% CI], n, and whether it holds."""
     lines = [f"`{record['command']}` ({record['machine']}): "
-             f"{sum(r['holds'] for r in record['findings'])} of {len(record['findings'])} hold.  " for record in records]
+             f"{sum(r['holds'] for r in record['findings'])} of {len(record['findings'])} hold.  "
+             for record in records]
     modes = [record["findings"][0]["mode"] for record in records]
     rows: dict[str, dict] = {}
     for record in records:

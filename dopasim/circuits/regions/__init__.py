@@ -137,8 +137,8 @@ class RegionType:
 
 
 from dopasim.circuits.regions import (  # noqa: E402
-    cortex, cortical_population, feedback, gpe, gpi, hippocampus, motor, pfc, punishment, reward, salience, snc, stn, striatum, thalamus,
-    vta, working_memory)
+    cortex, cortical_population, feedback, gpe, gpi, hippocampus, motor, pfc, punishment, reward, salience, snc, stn,
+    striatum, thalamus, vta, working_memory)
 
 REGIONS: dict[str, RegionType] = {r.name: r for r in (
     cortex.REGION, reward.REGION, punishment.REGION, salience.REGION, striatum.REGION, vta.REGION,
