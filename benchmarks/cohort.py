@@ -63,13 +63,18 @@ def mean_ci(values: list[float]) -> tuple[float, float, float]:
 
 
 def equivalence(alone: dict, batched: dict) -> list[dict]:
-    """Per measure: each cohort's mean and 95% CI, and whether each mean lies in the other's interval."""
+    """Per measure: each cohort's mean and 95% CI, whether each mean lies in the other's interval, and Welch's
+    test of the difference."""
+    from scipy import stats
+
     out = []
     for m in MEASURES:
         a, b = mean_ci(alone[m]), mean_ci(batched[m])
+        welch = stats.ttest_ind(batched[m], alone[m], equal_var=False)
         out.append({"measure": m, "alone_mean": round(a[0], 4), "alone_ci": [round(a[1], 4), round(a[2], 4)],
                     "batched_mean": round(b[0], 4), "batched_ci": [round(b[1], 4), round(b[2], 4)],
-                    "within": bool(a[1] <= b[0] <= a[2] and b[1] <= a[0] <= b[2])})
+                    "within": bool(a[1] <= b[0] <= a[2] and b[1] <= a[0] <= b[2]),
+                    "welch_p": round(float(welch.pvalue), 4)})
     return out
 
 
@@ -97,7 +102,7 @@ def main() -> None:
             for e in equivalent[mode]:
                 print(f"  {e['measure']:20} alone {e['alone_mean']:.3f} {e['alone_ci']}  batched "
                       f"{e['batched_mean']:.3f} {e['batched_ci']}  {'within' if e['within'] else 'OUTSIDE'} "
-                      "each other's 95% CI")
+                      f"each other's 95% CI, Welch p = {e['welch_p']:.3f}")
     for mode in args.mode or ["rate"]:
         mine = [r for r in rows if r["mode"] == mode]
         alone = mine[0]["subjects_per_minute"]

@@ -419,7 +419,8 @@ def speed_block(results: Path = ROOT / "benchmarks" / "results") -> str:
         alone = next(r for r in record["runs"] if r["batch"] == 1)
         best = max(record["runs"], key=lambda r: r["subjects_per_minute"])
         return (f"{alone['subjects_per_minute']:.0f} / {best['subjects_per_minute']:.0f} "
-                f"(batch {best['batch']}: {best['subjects_per_minute'] / alone['subjects_per_minute']:.1f}x)")
+                f"(batch {best['batch']}: {best['subjects_per_minute'] / alone['subjects_per_minute']:.1f}x, "
+                f"{alone['subjects']} subjects)")
     rows = [
         ("`dopasim run pavlovian --trials 150`, first run (compiling) / warm",
          f"{pav['rate']['cold_s']:.1f} s / {pav['rate']['warm_s']:.1f} s",
@@ -429,7 +430,7 @@ def speed_block(results: Path = ROOT / "benchmarks" / "results") -> str:
         ("simulated seconds per wall second, 200 Pavlovian trials",
          f"{sessions['pavlovian', 'rate']['simulated_per_wall_s']:.0f}",
          f"{sessions['pavlovian', 'spiking']['simulated_per_wall_s']:.0f}"),
-        ("cohort of 100 300-trial bandits on every core, subjects per minute: a network each / batched",
+        ("a cohort of 300-trial bandits on every core, subjects per minute: a network each / batched",
          cohort("cohort"), cohort("cohort_spiking")),
         ("a DA-STDP network (1000 LIF, 80k plastic synapses, 10 s): NEST's simulation time / dopasim's", "",
          f"{nest['nest_over_dopasim']['simulation_s']:.1f}"),

@@ -101,7 +101,7 @@ def _kill_a_worker_once_a_subject_is_complete(study_dir, killed: list):
 
 @pytest.mark.slow
 def test_a_study_survives_a_killed_worker_and_a_rerun_runs_only_the_subjects_it_lacks(tmp_path, capsys):
-    study = Study("pavlovian", make_groups([], "vta", [0.5]), subjects=3, trials=4, seed=3)
+    study = Study("pavlovian", make_groups([]), subjects=6, trials=4, seed=3)
     out = tmp_path / "study"
     killed = []
     killer = threading.Thread(target=_kill_a_worker_once_a_subject_is_complete, args=(out, killed))
@@ -110,15 +110,14 @@ def test_a_study_survives_a_killed_worker_and_a_rerun_runs_only_the_subjects_it_
     killer.join()
     assert killed and killed[0] < 6, "the worker was to be killed mid-study"
     assert result["restarts"] == 1 and result["ran"] == 6  # its subjects went to a fresh pool
-    assert _subjects_done(out) == [f"{g}-s{s:02d}" for g in ("healthy", "vta=0.5") for s in range(3)]
+    assert _subjects_done(out) == [f"healthy-s{s:02d}" for s in range(6)]
     assert not list((out / "subjects").glob(".*"))  # no half-written subject left
     # a lost subject is run again, and only it; the others keep their runs
-    lost = out / "subjects" / "vta=0.5-s01"
+    lost = out / "subjects" / "healthy-s04"
     shutil.rmtree(lost)
     kept = (out / "subjects" / "healthy-s00" / "trials.csv").stat().st_mtime_ns
     capsys.readouterr()
-    args = ["study", "pavlovian", "--lesion-levels", "vta=0.5", "--subjects", "3", "--trials", "4", "--seed", "3",
-            "--batch", "2", "--out", str(out)]
+    args = ["study", "pavlovian", "--subjects", "6", "--trials", "4", "--seed", "3", "--batch", "2", "--out", str(out)]
     assert main(args) == 0
     assert "resumed: 5 subjects were already complete, 1 ran" in capsys.readouterr().out
     assert (lost / "summary.json").exists()
@@ -126,8 +125,7 @@ def test_a_study_survives_a_killed_worker_and_a_rerun_runs_only_the_subjects_it_
     assert len((out / "subjects.csv").read_text().splitlines()) == 7
     # another study into the same directory is refused, naming what differs
     with pytest.raises(ConfigError, match="subjects"):
-        run_study(Study("pavlovian", make_groups([], "vta", [0.5]), subjects=4, trials=4, seed=3), out,
-                  progress=False)
+        run_study(Study("pavlovian", make_groups([]), subjects=7, trials=4, seed=3), out, progress=False)
 
 
 @pytest.mark.slow

@@ -156,7 +156,10 @@ def compile_and_run(device, directory: Path, with_output: bool) -> None:
             shutil.copyfile(kept, obj)
             stamp.write_text(key)
         else:
+            # an object without its stamp may be one a killed build left half-written, and newer than its
+            # source, so make would link it as it is: it goes, and make compiles it again
             stamp.unlink(missing_ok=True)
+            obj.unlink(missing_ok=True)
             compiled[obj] = key
     device.compile_source(str(directory), get_compiler_and_args()[0], False, False)
     for obj, key in compiled.items():

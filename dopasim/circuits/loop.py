@@ -292,12 +292,9 @@ class TaskLoop:
         if self.batch is None:
             synapses.connect(j=j)
             return
-        import re
-
-        per_target = {"task": 1}.get(synapses.target.name)
         within = re.sub(r"\bi\b", f"(i % {n_source})", j)
         offset = f"(i // {n_source}) * {len(synapses.target) // self.batch.size}"
-        synapses.connect(j=f"{offset} + {within}" if per_target is None else f"i // {n_source}")
+        synapses.connect(j=f"{offset} + {within}")
         synapses.synapse_subject = "subject_pre"
 
     def _remember(self, memory: Memory) -> None:
