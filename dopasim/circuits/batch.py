@@ -26,8 +26,8 @@ share its batch:
   in a run of its own.
 
 A batched subject is not the same run, draw for draw, as the same seed run
-alone (``--batch 1`` keeps Brian2's own random stream): the cohort's
-distributions match instead (see the batch-equivalence figures on the speed page).
+alone (``--batch 1`` keeps Brian2's own random stream); the speed page sets a
+cohort run both ways side by side (``benchmarks/cohort.py``).
 """
 
 from __future__ import annotations
