@@ -184,9 +184,11 @@ class Batch:
     # -- the subjects' streams -------------------------------------------------
     def start(self):
         """The group holding each subject's seed and random stream (read by every batched object's draws);
-        make it before any other."""
+        made once, before any other."""
         import brian2 as b2
 
+        if self.subjects is not None:
+            return self.subjects
         _install_subject_draws()
         self.subjects = b2.NeuronGroup(self.size, "seed : integer (constant)\nflags : integer\nspare : 1\n"
                                        + "".join(f"rng_{k} : 1\n" for k in range(4)), name="subjects")
@@ -230,6 +232,20 @@ class Batch:
         return np.concatenate(arrays, axis=1)
 
     # -- objects ---------------------------------------------------------------
+    def group(self, n: int, eqs: str, **kwargs):
+        """A ``NeuronGroup`` of ``n`` cells per subject, its equations, threshold, reset and events written for
+        one subject, each cell labelled with its ``subject`` and ``i_in_subject``."""
+        import brian2 as b2
+
+        for key in ("threshold", "reset"):
+            if kwargs.get(key):
+                kwargs[key] = self.local(kwargs[key])
+        if "events" in kwargs:
+            kwargs["events"] = {name: self.local(code) for name, code in kwargs["events"].items()}
+        group = b2.NeuronGroup(n * self.size, self.local(eqs) + CELL_VARIABLES, **kwargs)
+        self.label(group, n)
+        return group
+
     def label(self, group, n: int) -> None:
         """Set each cell's ``subject`` and ``i_in_subject`` (``n`` cells per subject)."""
         group.subject = np.repeat(np.arange(self.size), n)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dopasim.circuits.batch import CELL_VARIABLES, Batch
+from dopasim.circuits.batch import Batch
 from dopasim.circuits.build import build_dir, build_lock, compile_and_run, default_build_root, project_structure
 from dopasim.circuits.graph import CircuitGraph
 from dopasim.circuits.loop import TaskLoop, TaskProgram
@@ -73,17 +73,13 @@ def _population_group(graph: CircuitGraph, region: str, spec, params: dict, n: i
         sensing = spec.senses(reader, params, n)
         eqs += reader.declarations()
         ns.update(reader.namespace)
-    size = n
-    if batch is not None:
-        eqs, size = batch.local(eqs) + CELL_VARIABLES, n * batch.size
-        sensing = batch.local(sensing)
-    if mode == "rate":
-        group = b2.NeuronGroup(size, eqs, method="euler", namespace=ns, name=region)
+    kwargs = dict(method="euler", namespace=ns, name=region)
+    if mode == "spiking":
+        kwargs.update(threshold=neurons.LIF_THRESHOLD, reset=neurons.LIF_RESET, refractory=neurons.REFRACTORY)
+    if batch is None:
+        group = b2.NeuronGroup(n, eqs, **kwargs)
     else:
-        group = b2.NeuronGroup(size, eqs, threshold=neurons.LIF_THRESHOLD, reset=neurons.LIF_RESET,
-                               refractory=neurons.REFRACTORY, method="euler", namespace=ns, name=region)
-    if batch is not None:
-        batch.label(group, n)
+        group, sensing = batch.group(n, eqs, **kwargs), batch.local(sensing)
     if mode == "spiking":
         group.v = "V_REST + rand() * (V_THRESHOLD - V_REST)"
     if sensing is not None:
@@ -110,7 +106,7 @@ def build_network(graph: CircuitGraph, mode: str, signals, signal_dt: float, loo
     import brian2 as b2
 
     groups, monitors = {}, {}
-    extra = [batch.subjects or batch.start()] if batch is not None else []
+    extra = [batch.start()] if batch is not None else []
     if batch is None:
         timed = {name: b2.TimedArray(values, dt=signal_dt * b2.second, name=f"sig_{name}")
                  for name, values in signals.items()}
@@ -211,8 +207,6 @@ def simulate_batch(graph: CircuitGraph, mode: str, signals: list[dict], duration
     """:func:`simulate` for a batch of subjects in one network (:mod:`dopasim.circuits.batch`): each with its
     own ``signals`` (a dict per subject), seed and task program; one :class:`Recording` per subject, as a run
     of its own would have left it."""
-    from dopasim.circuits.batch import Batch
-
     batch = Batch(seeds)
     if len(signals) != batch.size or (programs is not None and len(programs) != batch.size):
         raise ConfigError(f"a batch of {batch.size} subjects needs as many signal sets and task programs")

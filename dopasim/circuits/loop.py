@@ -230,15 +230,8 @@ class TaskLoop:
         recalled += "recall_index : integer\n" if memory else ""
         events = {"trial_start": "timestep(t, dt) % TRIAL_STEPS == 0",
                   "outcome": "timestep(t, dt) % TRIAL_STEPS == OUT_STEP"}
-        if batch is None:
-            self.task = b2.NeuronGroup(1, TASK_VARIABLES + program.variables + recalled, namespace=self.namespace,
-                                       name="task", events=events)
-        else:
-            from dopasim.circuits.batch import CELL_VARIABLES
-
-            self.task = b2.NeuronGroup(batch.size, TASK_VARIABLES + program.variables + recalled + CELL_VARIABLES,
-                                       namespace=self.namespace, name="task", events=events)
-            batch.label(self.task, 1)
+        self.task = self._group(1, TASK_VARIABLES + program.variables + recalled, namespace=self.namespace,
+                                name="task", events=events)
         self.task.choice = -1
         for name, value in program.initial.items():
             setattr(self.task, name, value if batch is None else [p.initial.get(name, 0) for p in programs])
@@ -264,16 +257,7 @@ class TaskLoop:
 
         if self.batch is None:
             return b2.NeuronGroup(n, eqs, **kwargs)
-        from dopasim.circuits.batch import CELL_VARIABLES
-
-        for key in ("threshold", "reset"):
-            if kwargs.get(key):
-                kwargs[key] = self.local(kwargs[key])
-        if "events" in kwargs:
-            kwargs["events"] = {name: self.local(code) for name, code in kwargs["events"].items()}
-        group = b2.NeuronGroup(n * self.batch.size, self.local(eqs) + CELL_VARIABLES, **kwargs)
-        self.batch.label(group, n)
-        return group
+        return self.batch.group(n, eqs, **kwargs)
 
     def _synapses(self, source, target, model: str = "", on_pre: str | None = None, **kwargs):
         """Synapses written for one subject (each joins cells of one subject: connect them so)."""

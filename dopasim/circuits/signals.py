@@ -33,11 +33,7 @@ def input_group(region: str, spec, params: dict, n: int, mode: str, timed: dict,
     if batch is None:
         group = b2.NeuronGroup(n, eqs, threshold=threshold, namespace=reader.namespace, name=region)
     else:
-        from dopasim.circuits.batch import CELL_VARIABLES
-
-        group = b2.NeuronGroup(n * batch.size, eqs + CELL_VARIABLES, threshold=threshold,
-                               namespace=reader.namespace, name=region)
-        batch.label(group, n)
+        group = batch.group(n, eqs, threshold=threshold, namespace=reader.namespace, name=region)
         code = batch.local(code)
     reader.link(group)
     group.run_regularly(code, when="start", name=f"{region}_signal")
