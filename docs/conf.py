@@ -51,7 +51,7 @@ sphinx_gallery_conf = {
 def _write_reference(app):
     from dopasim.reference import write_reference
 
-    write_reference(HERE / "reference" / "generated")
+    write_reference(HERE / "reference" / "generated", HERE.parent)
 
 
 def setup(app):

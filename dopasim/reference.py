@@ -19,7 +19,6 @@ from pathlib import Path
 from dopasim.params import Param
 
 #: the source tree (the committed benchmark and validation results live there)
-ROOT = Path(__file__).resolve().parent.parent
 #: the columns of every parameter table
 HEADER = ("parameter", "default", "unit", "range or choices", "meaning")
 
@@ -212,13 +211,16 @@ PAGES = {"regions.md": _regions_page, "rules.md": _rules_page, "tasks.md": _task
          "presets.md": _presets_page, "diseases.md": _diseases_page, "cli.md": _cli_page}
 
 
-def write_reference(folder: Path) -> list[Path]:
+def write_reference(folder: Path, checkout: Path) -> list[Path]:
     """Write every generated reference page into ``folder``; a page whose text did not change is left alone.
 
     Parameters
     ----------
     folder : Path
         where the pages go (the docs build uses ``docs/reference/generated``).
+    checkout : Path
+        the source tree whose committed results the speed and validation pages are written from
+        (``benchmarks/results``, ``docs/validation``); the installed package does not carry them.
 
     Returns
     -------
@@ -226,8 +228,9 @@ def write_reference(folder: Path) -> list[Path]:
         the pages.
     """
     texts = {name: page() for name, page in PAGES.items()}
-    texts["speed.md"] = _speed_page(ROOT / "benchmarks" / "results")
-    return _write_all(Path(folder), texts) + write_snippets(Path(folder) / "snippets", ROOT / "docs" / "validation")
+    texts["speed.md"] = _speed_page(Path(checkout) / "benchmarks" / "results")
+    return _write_all(Path(folder), texts) + write_snippets(Path(folder) / "snippets",
+                                                            Path(checkout) / "docs" / "validation")
 
 
 def _write_all(folder: Path, texts: dict[str, str]) -> list[Path]:
@@ -403,7 +406,7 @@ SPEED_BEGIN = "<!-- speed: generated from benchmarks/results/*.json by python -m
 SPEED_END = "<!-- end of speed -->"
 
 
-def speed_block(results: Path = ROOT / "benchmarks" / "results") -> str:
+def speed_block(results: Path) -> str:
     """The headline speed figures, from the committed benchmark results, as a Markdown table."""
     def load(stem):
         return json.loads((Path(results) / f"{stem}.json").read_text())
@@ -444,12 +447,14 @@ def speed_block(results: Path = ROOT / "benchmarks" / "results") -> str:
 
 
 def update_speed(document: Path) -> str:
-    """``document``'s text with the block between :data:`SPEED_BEGIN` and :data:`SPEED_END` regenerated."""
+    """``document``'s text with the block between :data:`SPEED_BEGIN` and :data:`SPEED_END` regenerated
+    from the ``benchmarks/results`` beside it (the README sits at the top of the source tree)."""
     text = Path(document).read_text()
     if SPEED_BEGIN not in text or SPEED_END not in text:
         raise SystemExit(f"{document} has no speed block ({SPEED_BEGIN} ... {SPEED_END})")
     head, rest = text.split(SPEED_BEGIN, 1)
-    return f"{head}{SPEED_BEGIN}\n{speed_block()}{SPEED_END}{rest.split(SPEED_END, 1)[1]}"
+    block = speed_block(Path(document).parent / "benchmarks" / "results")
+    return f"{head}{SPEED_BEGIN}\n{block}{SPEED_END}{rest.split(SPEED_END, 1)[1]}"
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ CIRCUIT_SECTIONS = ["What it models", "Regions and projections", "Parameters", "
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reference")
-    reference.write_reference(folder)
+    reference.write_reference(folder, ROOT)
     return {p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*.md")}
 
 
