@@ -181,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--workers", type=_positive_int, default=None,
                           help="parallel processes (default: the number of cores)")
     validate._add_action(next(a for a in study._actions if "--scheduler" in a.option_strings))
+    validate._add_action(next(a for a in study._actions if "--batch" in a.option_strings))
     validate.add_argument("--out", type=Path, default=None, help="validation directory (default: "
                           "validation/SEED-MODE)")
     validate.add_argument("--quiet", action="store_true", help="no progress output")
@@ -343,9 +344,11 @@ def _validate(args) -> int:
     pairs = select(args.only, modes)
     out = args.out or Path("validation") / f"seed{args.seed}-{args.mode}"
     command = (f"dopasim validate --mode {args.mode} --subjects {args.subjects} --seed {args.seed}"
+               + (f" --batch {args.batch}" if args.batch else "")
                + "".join(f" --only {name}" for name in args.only or []))
     record = run_validation(pairs, out, subjects=args.subjects, seed=args.seed, workers=args.workers,
-                            progress=not args.quiet, scheduler=args.scheduler, command=command)
+                            progress=not args.quiet, scheduler=args.scheduler, command=command,
+                            batch=args.batch or DEFAULT_BATCH)
     if not args.quiet:
         for r in record["findings"]:
             print(f"  {r['finding']:<38} {r['mode']:<8} {r['effect']!s:>10} "

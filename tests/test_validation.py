@@ -89,6 +89,9 @@ def test_a_smoke_validation_writes_the_report_and_its_json(tmp_path):
     [probe_run] = {json.loads(p.read_text())["probe"] for p in out.glob("subjects/*/rate/healthy-s0*/run.json")
                    if "probe" in json.loads(p.read_text())}
     assert probe_run == "dopasim.validation.networks.memory"
+    # the finding's two subjects shared a network, each with its own random stream
+    assert {json.loads(p.read_text())["random_streams"] for p in out.glob("subjects/*/rate/healthy-s0*/run.json")
+            if "probe" not in json.loads(p.read_text())} == {"subject"}
     report = (out / "report.md").read_text()
     assert "| `omission_dip` |" in report and "figures/omission_dip-rate.png" in report
     assert (out / "figures" / "omission_dip-rate.png").stat().st_size > 0
@@ -98,7 +101,8 @@ def test_a_smoke_validation_writes_the_report_and_its_json(tmp_path):
 @pytest.mark.slow
 def test_a_killed_validation_started_again_runs_only_the_missing_subjects(tmp_path):
     out = tmp_path / "validation"
-    argv = ["validate", "--only", "omission_dip", "--subjects", "4", "--workers", "1", "--out", str(out), "--quiet"]
+    argv = ["validate", "--only", "omission_dip", "--subjects", "4", "--workers", "1", "--batch", "2", "--out",
+            str(out), "--quiet"]
     process = subprocess.Popen([sys.executable, "-m", "dopasim.cli", *argv], start_new_session=True)
     subjects = out / "subjects"
 
@@ -140,8 +144,12 @@ def test_stored_subjects_run_with_settings_that_changed_since_are_refused_not_re
     assert main(argv) == 0
     [stored] = [p for p in out.glob("subjects/*/rate/healthy-s00/run.json")]
     config = json.loads(stored.read_text())
+    reward_prob = config["task"]["reward_prob"]
     config["task"]["reward_prob"] = 0.5  # as if the task's default had changed after this subject ran
     stored.write_text(json.dumps(config))
     capsys.readouterr()
     assert main(argv) == 2
     assert "other task settings" in capsys.readouterr().err
+    stored.write_text(json.dumps({**config, "task": {**config["task"], "reward_prob": reward_prob}}))
+    assert main([*argv, "--batch", "1"]) == 2  # these subjects were batched: their streams are not Brian2's
+    assert "drew its random numbers from 'subject' streams" in capsys.readouterr().err

@@ -1,6 +1,9 @@
-"""Run findings on fresh cohorts: every subject a run of its own, on the sweep engine, resumable.
+"""Run findings on fresh cohorts on the sweep engine, resumable.
 
-Each subject's run directory is ``OUT/subjects/PROTOCOL/MODE/GROUP-sNN``
+The subjects of one group of one protocol share networks, ``batch`` to a
+simulation (:mod:`dopasim.circuits.batch`; ``batch=1``: a network each, with
+Brian2's own random stream); tasks that cannot be batched and probes run one
+subject at a time. Each subject's run directory is ``OUT/subjects/PROTOCOL/MODE/GROUP-sNN``
 (findings that run the same protocol share their subjects); it appears only
 once complete, and a subject whose directory exists is not run again, so a
 validation killed and started again into the same ``OUT`` runs only the
@@ -25,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from dopasim.params import ConfigError
-from dopasim.study import MAX_SUBJECTS, compare, run_into, subject_seed
+from dopasim.study import DEFAULT_BATCH, MAX_SUBJECTS, batches, check_batch, compare, run_batch_into, run_into, \
+    subject_seed
 from dopasim.validation import Finding
 
 FILENAME = "validation.json"
@@ -76,13 +80,18 @@ def check(pairs: list[tuple[Finding, str]], subjects: int) -> dict[tuple[str, st
     return settings
 
 
-def check_stored(folder: Path, expected: dict) -> None:
-    """Refuse a stored subject run with other settings than its protocol gives now (a default changed since)."""
+def check_stored(folder: Path, expected: dict, streams: str = "brian2") -> None:
+    """Refuse a stored subject run with other settings than its protocol gives now (a default changed since),
+    or drawn from other random streams (alone against batched) than this validation's."""
     stored = json.loads((folder / "run.json").read_text())
     changed = [k for k in expected if stored.get(k) != expected[k]]
     if changed:
         raise ConfigError(f"{folder} was run with other {', '.join(changed)} settings than its protocol gives now "
                           "(a default changed since): validate into a new --out")
+    if "probe" not in expected and stored.get("random_streams", "brian2") != streams:
+        raise ConfigError(f"{folder} drew its random numbers from {stored.get('random_streams', 'brian2')!r} "
+                          f"streams and this validation from {streams!r} (--batch 1: 'brian2', more: 'subject'): "
+                          "validate into a new --out, or with the --batch it was run with")
 
 
 def _subject(folder: Path, finding: Finding, mode: str, group: str, seed: int) -> tuple[str, dict]:
@@ -91,6 +100,19 @@ def _subject(folder: Path, finding: Finding, mode: str, group: str, seed: int) -
     summary = run_into(folder, finding.task, finding.circuit, mode, finding.trials_in(mode), seed,
                        dict(finding.sets_of(group)), finding.disease_of(group), [])
     return str(folder), summary
+
+
+def _batch(folders: list[Path], finding: Finding, mode: str, group: str, seeds: list[int]) -> list[Path]:
+    run_batch_into(folders, finding.task, finding.circuit, mode, finding.trials_in(mode), seeds,
+                   dict(finding.sets_of(group)), finding.disease_of(group), [])
+    return folders
+
+
+def batchable(finding: Finding) -> bool:
+    """Whether a finding's subjects can share networks: not a probe, and a task that runs batched."""
+    from dopasim.tasks import make
+
+    return finding.probe is None and make(finding.task).batchable
 
 
 def _probe_into(folder: Path, finding: Finding, mode: str, seed: int) -> dict:
@@ -108,14 +130,15 @@ def _probe_into(folder: Path, finding: Finding, mode: str, seed: int) -> dict:
 
 def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 10, seed: int = 1,
                    workers: int | None = None, progress: bool = True, scheduler: str | None = None,
-                   command: str = "") -> dict:
-    """Run every subject of every (finding, mode) in ``pairs`` not yet complete under ``out``; write the
-    statistics and the report. Returns what ``validation.json`` holds."""
+                   command: str = "", batch: int = DEFAULT_BATCH) -> dict:
+    """Run every subject of every (finding, mode) in ``pairs`` not yet complete under ``out``, ``batch`` of a
+    group to a network; write the statistics and the report. Returns what ``validation.json`` holds."""
     from dopasim.experiment import remove_unfinished
     from dopasim.sweep import run_calls
     from dopasim.validation.report import write_report
 
     settings = check(pairs, subjects)
+    check_batch(batch)
     started = time.perf_counter()
     out = Path(out)
     plan = []  # (finding, mode, group, subject, seed, folder)
@@ -130,14 +153,24 @@ def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 
     # findings that run the same protocol share its subjects: each runs once
     unique = {p[5]: p for p in plan}
     missing = [p for folder, p in unique.items() if not (folder / "summary.json").exists()]
+    together = {id(f): batch > 1 and batchable(f) for f, _ in pairs}
     for finding, mode, group, _, _, folder in unique.values():
         if (folder / "summary.json").exists():
-            check_stored(folder, settings[(finding.protocol(mode, group), mode)])
+            check_stored(folder, settings[(finding.protocol(mode, group), mode)],
+                         "subject" if together[id(finding)] else "brian2")
     if progress:
         print(f"dopasim: {len(pairs)} finding x mode, {len(unique)} subjects, {len(unique) - len(missing)} "
               "already complete", file=sys.stderr)
-    outcome = run_calls([(_subject, folder, f, mode, group, sd) for f, mode, group, _, sd, folder in missing],
-                        workers, progress, "validate", "subject", scheduler)
+    calls, cohorts = [], {}  # the batches first: the longest calls
+    for p in missing:
+        if together[id(p[0])]:
+            cohorts.setdefault((p[0].protocol(p[1], p[2]), p[1]), []).append(p)
+    for cohort in cohorts.values():
+        for chunk in batches(cohort, batch):
+            finding, mode, group = chunk[0][:3]
+            calls.append((_batch, [p[5] for p in chunk], finding, mode, group, [p[4] for p in chunk]))
+    calls += [(_subject, p[5], p[0], p[1], p[2], p[4]) for p in missing if not together[id(p[0])]]
+    outcome = run_calls(calls, workers, progress, "validate", "batch" if cohorts else "subject", scheduler)
     results = []
     for finding, mode in pairs:
         values = {}
