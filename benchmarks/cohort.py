@@ -1,13 +1,16 @@
 """Cohort throughput: subjects per minute of `dopasim study`, one network per subject against batches.
 
 A healthy cohort of ``--subjects`` subjects, each a 300-trial bandit session
-(its own seed), run by `dopasim study` on every core: first one process and
-network per subject (``--batch 1``), then ``B`` subjects to a network for each
-batch size given, side by side in one run, in each mode asked for. Every
-configuration runs once first to warm its compile cache (as a lab's second
-cohort would find it), then is timed. Prints subjects per minute, the ratio to
-one network per subject and the best batch size, and writes
-benchmarks/results/cohort.json.
+(its own seed), run by `dopasim study` on every core: first one network per
+subject (``--batch 1``: worker processes that run one subject after another),
+then ``B`` subjects to a network for each batch size given, side by side in one
+run, in each mode asked for. Beside them, ``--process-subjects`` subjects each
+run by a `dopasim run` process of its own, as many at a time as there are cores
+(a shell loop's cohort: every subject pays Python's start, Brian2's import and
+its figures). Every configuration runs once first to warm its compile cache (as
+a lab's second cohort would find it), then is timed. Prints subjects per
+minute, the ratio to one network per subject and the best batch size, and
+writes benchmarks/results/cohort.json.
 
 The same subjects' headline measures, alone and batched, also show whether
 batching changes what a cohort finds: a batched subject draws from its own
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from machine import save
 
@@ -39,6 +43,23 @@ def study(mode: str, subjects: int, batch: int, workers: int, out: str) -> float
     subprocess.run([sys.executable, "-m", "dopasim.cli", "study", "bandit", "--mode", mode, "--subjects",
                     str(subjects), "--trials", str(TRIALS), "--batch", str(batch), "--workers", str(workers),
                     "--quiet", "--out", out], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def processes(mode: str, subjects: int, workers: int, out: str) -> float:
+    """``subjects`` `dopasim run` processes, ``workers`` at a time, each lane of them with a build directory of
+    its own (as a study's workers have: processes sharing one wait for each other's run): the wall time."""
+    from dopasim.circuits.build import default_build_root
+
+    def lane(k):
+        env = {**os.environ, "DOPASIM_BUILD_DIR": str(default_build_root() / f"benchmark-lane{k}")}
+        for seed in range(1 + k, subjects + 1, workers):
+            subprocess.run([sys.executable, "-m", "dopasim.cli", "run", "bandit", "--mode", mode, "--trials",
+                            str(TRIALS), "--seed", str(seed), "--quiet", "--out", f"{out}/s{seed}"], check=True,
+                           stdout=subprocess.DEVNULL, env=env)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lane, range(workers)))
     return time.perf_counter() - start
 
 
@@ -83,17 +104,28 @@ def main() -> None:
     parser.add_argument("--mode", action="append", choices=("rate", "spiking"), help="(repeatable; default rate)")
     parser.add_argument("--subjects", type=int, default=100)
     parser.add_argument("--batches", default="10,25,50", help="batch sizes to time beside --batch 1")
+    parser.add_argument("--process-subjects", type=int, default=20,
+                        help="subjects run as a `dopasim run` process each (default 20)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     sizes = [1] + [int(b) for b in args.batches.split(",")]
     rows, equivalent = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         for mode in args.mode or ["rate"]:
+            if args.process_subjects:
+                processes(mode, cores, cores, f"{tmp}/warm-{mode}-process")
+                wall = processes(mode, args.process_subjects, cores, f"{tmp}/{mode}-process")
+                rows.append({"mode": mode, "how": "a process per subject", "batch": 1,
+                             "subjects": args.process_subjects, "workers": cores, "wall_s": round(wall, 2),
+                             "subjects_per_minute": round(60 * args.process_subjects / wall, 2)})
+                print(f"{mode:8} a process each: {wall:7.1f} s, {rows[-1]['subjects_per_minute']:7.1f} subjects/min",
+                      flush=True)
             for batch in sizes:
                 # warm: the networks of this batch size compiled in every worker's cache
                 study(mode, min(args.subjects, cores * batch), batch, cores, f"{tmp}/warm-{mode}-{batch}")
                 wall = study(mode, args.subjects, batch, cores, f"{tmp}/{mode}-{batch}")
-                rows.append({"mode": mode, "batch": batch, "subjects": args.subjects, "workers": cores,
+                rows.append({"mode": mode, "how": "dopasim study", "batch": batch, "subjects": args.subjects,
+                             "workers": cores,
                              "wall_s": round(wall, 2), "subjects_per_minute": round(60 * args.subjects / wall, 2)})
                 print(f"{mode:8} batch {batch:4}: {wall:7.1f} s, {rows[-1]['subjects_per_minute']:7.1f} subjects/min",
                       flush=True)
@@ -105,12 +137,16 @@ def main() -> None:
                       f"each other's 95% CI, Welch p = {e['welch_p']:.3f}")
     for mode in args.mode or ["rate"]:
         mine = [r for r in rows if r["mode"] == mode]
-        alone = mine[0]["subjects_per_minute"]
+        alone = next(r["subjects_per_minute"] for r in mine if r["how"] == "dopasim study" and r["batch"] == 1)
         for r in mine:
             r["ratio"] = round(r["subjects_per_minute"] / alone, 2)
         best = max(mine, key=lambda r: r["subjects_per_minute"])
         print(f"{mode}: best batch {best['batch']}, {best['ratio']:.1f}x the subjects per minute of one network "
               f"per subject ({args.subjects} subjects, {TRIALS}-trial bandit, {cores} workers)")
+        for r in mine:
+            if r["how"] != "dopasim study":
+                ratio = best["subjects_per_minute"] / r["subjects_per_minute"]
+                print(f"{mode}: best batch {best['batch']}, {ratio:.1f}x the subjects per minute of {r['how']}")
     save("cohort" if args.mode in (None, ["rate"]) else "cohort_" + "_".join(args.mode), task="bandit",
          trials=TRIALS, runs=rows, equivalence=equivalent)
 

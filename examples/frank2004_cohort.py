@@ -11,8 +11,9 @@ and dips masked by the raised tonic dopamine of L-DOPA.
 
 This runs the probabilistic selection task on a small cohort of each group
 and plots each subject's ``choose_a`` and ``avoid_b``. Four subjects a group
-show the direction; the finding is held to its confidence interval on 20 a
-group by ``dopasim validate`` (see the validation page).
+are a sketch: the effect is small against the spread between subjects, and
+``dopasim validate`` holds it to its confidence interval on 20 a group (the
+validation page says whether the committed cohort resolves it).
 
     python examples/frank2004_cohort.py
 """

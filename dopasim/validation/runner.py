@@ -170,7 +170,7 @@ def run_validation(pairs: list[tuple[Finding, str]], out: Path, subjects: int = 
             finding, mode, group = chunk[0][:3]
             calls.append((_batch, [p[5] for p in chunk], finding, mode, group, [p[4] for p in chunk]))
     calls += [(_subject, p[5], p[0], p[1], p[2], p[4]) for p in missing if not together[id(p[0])]]
-    outcome = run_calls(calls, workers, progress, "validate", "batch" if cohorts else "subject", scheduler)
+    outcome = run_calls(calls, workers, progress, "validate", "network" if cohorts else "subject", scheduler)
     results = []
     for finding, mode in pairs:
         values = {}
