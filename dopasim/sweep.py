@@ -211,7 +211,9 @@ def _on_local_processes(calls, workers, bar, max_restarts, unit) -> Outcome:
     outcome = Outcome([])
     while pending:
         n = max(1, min(workers or os.cpu_count() or 1, len(pending)))
-        with ProcessPoolExecutor(n, mp_context=get_context("spawn"), initializer=_die_with_parent) as pool:
+        pool = ProcessPoolExecutor(n, mp_context=get_context("spawn"), initializer=_die_with_parent)
+        broken = False
+        try:
             futures = {pool.submit(*call): i for i, call in pending.items()}
             try:
                 for future in as_completed(futures):
@@ -220,6 +222,7 @@ def _on_local_processes(calls, workers, bar, max_restarts, unit) -> Outcome:
                     bar.update()
             except BrokenProcessPool:
                 # a worker died: keep what finished, hand the rest to a fresh pool
+                broken = True
                 for future, i in futures.items():
                     if i in pending and future.done() and future.exception() is None:
                         outcome.results.append(future.result())
@@ -238,10 +241,24 @@ def _on_local_processes(calls, workers, bar, max_restarts, unit) -> Outcome:
                 if not isinstance(err, Exception):
                     # interrupted (Ctrl-C, SIGTERM): stop the runs under way rather than wait for them (their
                     # unfinished directories go at the next sweep into the same folder); a failed call lets them end
-                    for process in list((pool._processes or {}).values()):  # Python >= 3.14: terminate_workers()
-                        process.terminate()
+                    _stop_workers(pool, signal.SIGTERM)
                 raise
+        finally:
+            if broken:
+                # a worker killed while it held the pool's call queue leaves its lock taken for good: the other
+                # workers would wait on it, and a waiting shutdown on them, forever
+                _stop_workers(pool, signal.SIGKILL)
+            pool.shutdown(wait=not broken, cancel_futures=broken)
     return outcome
+
+
+def _stop_workers(pool: ProcessPoolExecutor, how: int) -> None:
+    """Signal every worker process of ``pool`` (Python >= 3.14 has terminate_workers and kill_workers)."""
+    for process in list((pool._processes or {}).values()):
+        try:
+            os.kill(process.pid, how)
+        except ProcessLookupError:  # already gone
+            pass
 
 
 def _die_with_parent() -> None:
