@@ -45,6 +45,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -245,11 +246,32 @@ def _on_local_processes(calls, workers, bar, max_restarts, unit) -> Outcome:
                 raise
         finally:
             if broken:
-                # a worker killed while it held the pool's call queue leaves its lock taken for good: the other
-                # workers would wait on it, and a waiting shutdown on them, forever
                 _stop_workers(pool, signal.SIGKILL)
-            pool.shutdown(wait=not broken, cancel_futures=broken)
+            if broken or not pending:
+                _close(pool)
+            else:  # a call failed: the others under way may end
+                pool.shutdown(wait=True)
     return outcome
+
+
+def _close(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
+    """Shut down a pool with no call left to run, killing a worker that has not ended ``grace_s`` later: a
+    worker that died while it held the pool's call queue leaves the queue's lock taken for good, and the
+    others would wait on it, and a waiting shutdown on them, forever."""
+    from multiprocessing.connection import wait
+
+    processes = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    ended = set(wait([p.sentinel for p in processes], timeout=grace_s))
+    deadline = time.monotonic() + grace_s
+    while len(ended) < len(processes) and time.monotonic() < deadline:
+        ended |= set(wait([p.sentinel for p in processes if p.sentinel not in ended], timeout=0.5))
+    for process in processes:
+        if process.sentinel not in ended:
+            try:
+                os.kill(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def _stop_workers(pool: ProcessPoolExecutor, how: int) -> None:
