@@ -35,6 +35,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from machine import save
 
+from dopasim.reference import PROCESS, STUDY
+
 TRIALS = 300
 
 
@@ -115,7 +117,7 @@ def main() -> None:
             if args.process_subjects:
                 processes(mode, cores, cores, f"{tmp}/warm-{mode}-process")
                 wall = processes(mode, args.process_subjects, cores, f"{tmp}/{mode}-process")
-                rows.append({"mode": mode, "how": "a process per subject", "batch": 1,
+                rows.append({"mode": mode, "how": PROCESS, "batch": 1,
                              "subjects": args.process_subjects, "workers": cores, "wall_s": round(wall, 2),
                              "subjects_per_minute": round(60 * args.process_subjects / wall, 2)})
                 print(f"{mode:8} a process each: {wall:7.1f} s, {rows[-1]['subjects_per_minute']:7.1f} subjects/min",
@@ -124,7 +126,7 @@ def main() -> None:
                 # warm: the networks of this batch size compiled in every worker's cache
                 study(mode, min(args.subjects, cores * batch), batch, cores, f"{tmp}/warm-{mode}-{batch}")
                 wall = study(mode, args.subjects, batch, cores, f"{tmp}/{mode}-{batch}")
-                rows.append({"mode": mode, "how": "dopasim study", "batch": batch, "subjects": args.subjects,
+                rows.append({"mode": mode, "how": STUDY, "batch": batch, "subjects": args.subjects,
                              "workers": cores,
                              "wall_s": round(wall, 2), "subjects_per_minute": round(60 * args.subjects / wall, 2)})
                 print(f"{mode:8} batch {batch:4}: {wall:7.1f} s, {rows[-1]['subjects_per_minute']:7.1f} subjects/min",
@@ -137,14 +139,14 @@ def main() -> None:
                       f"each other's 95% CI, Welch p = {e['welch_p']:.3f}")
     for mode in args.mode or ["rate"]:
         mine = [r for r in rows if r["mode"] == mode]
-        alone = next(r["subjects_per_minute"] for r in mine if r["how"] == "dopasim study" and r["batch"] == 1)
+        alone = next(r["subjects_per_minute"] for r in mine if r["how"] == STUDY and r["batch"] == 1)
         for r in mine:
             r["ratio"] = round(r["subjects_per_minute"] / alone, 2)
         best = max(mine, key=lambda r: r["subjects_per_minute"])
         print(f"{mode}: best batch {best['batch']}, {best['ratio']:.1f}x the subjects per minute of one network "
               f"per subject ({args.subjects} subjects, {TRIALS}-trial bandit, {cores} workers)")
         for r in mine:
-            if r["how"] != "dopasim study":
+            if r["how"] != STUDY:
                 ratio = best["subjects_per_minute"] / r["subjects_per_minute"]
                 print(f"{mode}: best batch {best['batch']}, {ratio:.1f}x the subjects per minute of {r['how']}")
     save("cohort" if args.mode in (None, ["rate"]) else "cohort_" + "_".join(args.mode), task="bandit",

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from dopasim.params import Param
 
-#: the source tree (the committed benchmark and validation results live there)
 #: the columns of every parameter table
 HEADER = ("parameter", "default", "unit", "range or choices", "meaning")
 

@@ -242,16 +242,28 @@ def _on_local_processes(calls, workers, bar, max_restarts, unit) -> Outcome:
                 if not isinstance(err, Exception):
                     # interrupted (Ctrl-C, SIGTERM): stop the runs under way rather than wait for them (their
                     # unfinished directories go at the next sweep into the same folder); a failed call lets them end
-                    _stop_workers(pool, signal.SIGTERM)
+                    _signal(_workers(pool), signal.SIGTERM)
                 raise
         finally:
             if broken:
-                _stop_workers(pool, signal.SIGKILL)
+                _signal(_workers(pool), signal.SIGKILL)
             if broken or not pending:
                 _close(pool)
             else:  # a call failed: the others under way may end
                 pool.shutdown(wait=True)
     return outcome
+
+
+def _workers(pool: ProcessPoolExecutor) -> list:
+    return list((pool._processes or {}).values())  # Python >= 3.14: terminate_workers(), kill_workers()
+
+
+def _signal(processes, how: int) -> None:
+    for process in processes:
+        try:
+            os.kill(process.pid, how)
+        except ProcessLookupError:  # already gone
+            pass
 
 
 def _close(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
@@ -260,27 +272,13 @@ def _close(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
     others would wait on it, and a waiting shutdown on them, forever."""
     from multiprocessing.connection import wait
 
-    processes = list((pool._processes or {}).values())
+    waiting = {p.sentinel: p for p in _workers(pool)}
     pool.shutdown(wait=False, cancel_futures=True)
-    ended = set(wait([p.sentinel for p in processes], timeout=grace_s))
     deadline = time.monotonic() + grace_s
-    while len(ended) < len(processes) and time.monotonic() < deadline:
-        ended |= set(wait([p.sentinel for p in processes if p.sentinel not in ended], timeout=0.5))
-    for process in processes:
-        if process.sentinel not in ended:
-            try:
-                os.kill(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
-def _stop_workers(pool: ProcessPoolExecutor, how: int) -> None:
-    """Signal every worker process of ``pool`` (Python >= 3.14 has terminate_workers and kill_workers)."""
-    for process in list((pool._processes or {}).values()):
-        try:
-            os.kill(process.pid, how)
-        except ProcessLookupError:  # already gone
-            pass
+    while waiting and (left := deadline - time.monotonic()) > 0:
+        for sentinel in wait(list(waiting), timeout=left):
+            del waiting[sentinel]
+    _signal(waiting.values(), signal.SIGKILL)
 
 
 def _die_with_parent() -> None:
