@@ -282,15 +282,13 @@ def _run(graph, mode, signals, duration, signal_dt, seed, progress, build_root, 
 def _recordings(graph, mode, simulated, sizes, groups, synapses, monitors, loop, batch) -> list[Recording]:
     """What the monitors hold, read once, split by subject (one without a batch), each with its own cell
     indices."""
-    import brian2 as b2
-
     copies = 1 if batch is None else batch.size
     recs = [Recording(mode=mode, duration=simulated, sizes=sizes, kinds={r: graph.region(r)["kind"] for r in groups},
                       channels={r: graph.channels(r) for r in groups}) for _ in range(copies)]
     for key, mon in monitors.items():
         kind, _, name = key.partition("_")
         if kind == "spikes":
-            i, t = np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second)
+            i, t = np.asarray(mon.i_), np.asarray(mon.t_)
             if batch is None:
                 recs[0].spikes[name] = (i, t)
                 continue
@@ -299,13 +297,13 @@ def _recordings(graph, mode, simulated, sizes, groups, synapses, monitors, loop,
                 mine = subject == s
                 rec.spikes[name] = (i[mine] % sizes[name], t[mine])
         elif kind == "rates":
-            rows, t, rates = np.asarray(mon.record), np.asarray(mon.t[:] / b2.second), np.asarray(mon.rate[:] / b2.Hz)
+            rows, t, rates = np.asarray(mon.record), np.asarray(mon.t_), np.asarray(mon.rate_)
             per = len(rows) // copies
             for s, rec in enumerate(recs):
                 rec.rates[name] = (t, rates[s * per:(s + 1) * per])
                 rec.recorded[name] = rows[s * per:(s + 1) * per] % sizes[name]
         else:
-            rows, t, w = np.asarray(mon.record), np.asarray(mon.t[:] / b2.second), np.asarray(mon.w[:])
+            rows, t, w = np.asarray(mon.record), np.asarray(mon.t_), np.asarray(mon.w_)
             starts = [0, len(rows)] if batch is None else batch.weight_rows[name]
             firsts = [0] if batch is None else batch.synapses[name]
             for s, rec in enumerate(recs):

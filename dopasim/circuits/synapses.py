@@ -34,7 +34,12 @@ def _mean_rate(groups: dict, pools: dict, source: str, k: int, copies: int = 1):
         pool = b2.NeuronGroup(k * copies, "mean_rate : Hz", name=label)
         pooling = b2.Synapses(groups[source], pool, "mean_rate_post = rate_pre / N_incoming : Hz (summed)",
                               name=f"{label}_pooling")
-        pooling.connect(j=f"i // {n // k}" if copies == 1 else f"(i // {n}) * {k} + (i % {n}) // {n // k}")
+        # each mean sums its cells in their order, but the synapses take the means in turn (the first cell of
+        # every mean, then the second...): consecutive additions go to different means and do not wait on each
+        # other, and each mean is the same sum, bit for bit, as with its cells' synapses side by side
+        means, per_mean = k * copies, n // k
+        cells = np.arange(means * per_mean).reshape(means, per_mean)
+        pooling.connect(i=cells.T.ravel(), j=np.tile(np.arange(means), per_mean))
         pools[key] = (pool, pooling)
     return pools[key][0]
 
