@@ -16,7 +16,7 @@ import os
 import platform
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +65,10 @@ class Results:
         spikes, rates, weights and the event log
     config : dict
         what run.json records
+    session : Session
+        the session's draws, which the reference learner replays
+    reference_columns : tuple of str
+        the trial table's columns that the reference learner wrote
     """
 
     task: object
@@ -75,6 +79,37 @@ class Results:
     summary: dict[str, float | None]
     recording: Recording
     config: dict = field(default_factory=dict)
+    session: Session | None = field(default=None, repr=False)
+    reference_columns: tuple[str, ...] = field(default=(), repr=False)
+
+    def with_reference(self, reference: dict) -> "Results":
+        """The same circuit run beside another setting of its reference learner, without simulating again.
+
+        The reference learner replays the circuit's trials and never moves them,
+        so a run with other ``reference.*`` settings simulates exactly this
+        circuit: only the reference's columns, the headline measures and the
+        recorded settings change. The result is what :func:`run` with those
+        settings returns.
+
+        Parameters
+        ----------
+        reference : dict
+            reference-learner settings (names without ``reference.``), over this run's own
+
+        Examples
+        --------
+        >>> slow = res.with_reference({"alpha": 0.05})        # doctest: +SKIP
+        """
+        if self.session is None:
+            raise ValueError("with_reference needs the run's session: a Results made by dopasim.run")
+        own = {k: v for k, v in self.config["reference"].items() if k in self.task.reference_params}
+        reference = resolve("reference", self.task.reference_params, {**own, **reference})
+        table = {k: v for k, v in self.trials.items() if k not in self.reference_columns}
+        added = self.task.reference(table, self.session, **reference)
+        table.update(added)
+        config = {**self.config, "reference": {"learner": self.task.reference_learner(reference), **reference}}
+        return replace(self, trials=table, summary=self.task.headline(table), config=config,
+                       reference_columns=tuple(added))
 
     def to_dataframe(self):
         """The trial table as a ``pandas.DataFrame`` (needs pandas), one row per trial.
@@ -365,10 +400,12 @@ def run_configured_batch(the_task, graph: CircuitGraph, reference: dict, decisio
     for session, (table, rec) in zip(sessions, the_task.simulate_batch(graph, mode, sessions, decision, progress,
                                                                         build_root)):
         table.update(the_task.measure(rec, table))
-        table.update(the_task.reference(table, session, **reference))
+        added = the_task.reference(table, session, **reference)
+        table.update(added)
         config = resolved_config(the_task, graph, reference, decision, disease, mode, n_trials, session.seed,
                                  "subject")
-        results.append(Results(the_task, graph, mode, session.seed, table, the_task.headline(table), rec, config))
+        results.append(Results(the_task, graph, mode, session.seed, table, the_task.headline(table), rec, config,
+                               session, tuple(added)))
     return results
 
 
@@ -388,10 +425,11 @@ def run_configured(the_task, graph: CircuitGraph, reference: dict, decision: dic
     session = Session(n_trials, seed, graph)
     table, rec = the_task.simulate(graph, mode, session, decision, progress, build_root)
     table.update(the_task.measure(rec, table))
-    table.update(the_task.reference(table, session, **reference))
+    added = the_task.reference(table, session, **reference)
+    table.update(added)
     summary = the_task.headline(table)
     config = resolved_config(the_task, graph, reference, decision, disease, mode, n_trials, seed)
-    return Results(the_task, graph, mode, seed, table, summary, rec, config)
+    return Results(the_task, graph, mode, seed, table, summary, rec, config, session, tuple(added))
 
 
 def resolved_config(the_task, graph: CircuitGraph, reference: dict, decision: dict, disease: str | None,

@@ -207,17 +207,31 @@ def batches(items: list, size: int, at_least: int = 1) -> list[list]:
 
 
 def run_batch_into(folders: list[Path], task: str, circuit: str | None, mode: str, trials: int | None,
-                   seeds: list[int], sets: dict, disease: str | None, lesions: list[dict]) -> list[dict]:
+                   seeds: list[int], sets: dict, disease: str | None, lesions: list[dict],
+                   references: list[dict] | None = None, batched: bool = True) -> list[dict]:
     """A worker's batch: the subjects whose ``folders`` lack a complete run share one network (the others
-    were run by a lost worker before); every subject's summary."""
-    from dopasim.experiment import run_batch
+    were run by a lost worker before), or run one network each (not ``batched``); every folder's summary.
 
-    missing = [(folder, seed) for folder, seed in zip(folders, seeds) if not (folder / "summary.json").exists()]
-    if missing:
-        results = run_batch(task, circuit, mode, trials, [seed for _, seed in missing], sets, disease, lesions,
-                            progress=False, build_root=worker_build_root())
-        for (folder, _), res in zip(missing, results):
-            res.write(folder, figures=False)
+    ``references``: each folder's reference-learner settings (names without ``reference.``) over those of
+    ``sets``. Folders of one seed then differ only in the reference, which replays the circuit's trials and
+    never moves them: the seed's circuit runs once, and each folder gets its own reference beside it.
+    """
+    from dopasim.experiment import run, run_batch
+
+    missing = [k for k, folder in enumerate(folders) if not (folder / "summary.json").exists()]
+    once = list(dict.fromkeys(seeds[k] for k in missing))
+    if batched and once:
+        ran = run_batch(task, circuit, mode, trials, once, sets, disease, lesions, progress=False,
+                        build_root=worker_build_root())
+    else:
+        ran = [run(task, circuit, mode, trials, seed, sets, disease, lesions, progress=False,
+                   build_root=worker_build_root()) for seed in once]
+    by_seed = dict(zip(once, ran))
+    for k in missing:
+        res = by_seed[seeds[k]]
+        if references and references[k]:
+            res = res.with_reference(references[k])
+        res.write(folders[k], figures=False)
     return [json.loads((folder / "summary.json").read_text()) for folder in folders]
 
 
@@ -225,12 +239,7 @@ def run_into(folder: Path, task: str, circuit: str | None, mode: str, trials: in
              sets: dict, disease: str | None, lesions: list[dict]) -> dict:
     """A worker's run, written into ``folder`` unless already complete there (a lost worker's run handed out
     again); its summary."""
-    from dopasim.experiment import run
-
-    if not (folder / "summary.json").exists():
-        run(task, circuit, mode, trials, seed, sets, disease, lesions, progress=False,
-            build_root=worker_build_root()).write(folder, figures=False)
-    return json.loads((folder / "summary.json").read_text())
+    return run_batch_into([folder], task, circuit, mode, trials, [seed], sets, disease, lesions, batched=False)[0]
 
 
 def _row(group: Group, subject: int, seed: int, summary: dict) -> dict:

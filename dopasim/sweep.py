@@ -18,7 +18,9 @@ every combination of the grid's values, for every seed, is one run::
     "lesion.snc" = [0.0, 0.5, 0.8]   # fraction of the region's cells lost
 
 Runs that differ only in their seed share networks (:mod:`dopasim.circuits.batch`),
-``batch`` to a simulation (``--batch 1``: one each). Runs go to local worker
+``batch`` to a simulation (``--batch 1``: one each); runs that differ only in their
+reference learner's settings (``reference.*``) share the circuit's run, each with
+its own reference beside it (:meth:`dopasim.experiment.Results.with_reference`). Runs go to local worker
 processes (one per core by default), or, with
 ``scheduler``, to an existing Dask cluster (``dask.distributed``; every worker
 needs dopasim installed and the sweep directory on a shared file system). A
@@ -54,7 +56,7 @@ from pathlib import Path
 
 from dopasim.documents import read_document
 from dopasim.params import ConfigError, unknown_name
-from dopasim.study import DEFAULT_BATCH, HEALTHY, batches, check_batch, run_batch_into, run_into
+from dopasim.study import DEFAULT_BATCH, HEALTHY, batches, check_batch, run_batch_into
 
 SPEC_KEYS = {"task", "mode", "trials", "circuit", "seeds", "set", "grid"}
 
@@ -139,36 +141,43 @@ def check(runs: list[RunSpec]) -> None:
         check_run_args(r.mode, the_task.default_trials if r.trials is None else r.trials, r.seed)
 
 
-def _run_one(r: RunSpec, folder: Path) -> list[str]:
-    """One run into ``folder``, unless it is already complete there; returns the run's id."""
-    run_into(folder, r.task, r.circuit, r.mode, r.trials, r.seed, dict(r.sets), r.disease, r.lesions)
-    return [r.run_id]
+def _circuit_run(r: RunSpec) -> RunSpec:
+    """What fixes the circuit's simulation of run ``r``: all but its seed and its reference learner's settings
+    (the reference replays the circuit's trials and never moves them)."""
+    return replace(r, seed=0, sets=tuple((k, v) for k, v in r.sets if not k.startswith("reference.")), varied=())
 
 
-def _run_batch(runs: list[RunSpec], out: Path) -> list[str]:
-    """Runs that differ only in their seed, in one network, each into its folder under ``out`` unless already
-    complete there; returns their ids."""
-    r = runs[0]
+def _references(runs: list[RunSpec]) -> list[dict]:
+    return [{k.removeprefix("reference."): v for k, v in r.sets if k.startswith("reference.")} for r in runs]
+
+
+def _run(runs: list[RunSpec], out: Path, batched: bool) -> list[str]:
+    """Runs alike but for their seed and reference, each into its folder under ``out`` unless already complete
+    there: each seed's circuit once (in one network if ``batched``), each run's reference beside it; returns
+    their ids."""
+    r = _circuit_run(runs[0])
     run_batch_into([out / "runs" / x.run_id for x in runs], r.task, r.circuit, r.mode, r.trials,
-                   [x.seed for x in runs], dict(r.sets), r.disease, r.lesions)
+                   [x.seed for x in runs], dict(r.sets), r.disease, r.lesions, _references(runs), batched)
     return [x.run_id for x in runs]
 
 
 def _calls(todo: list[RunSpec], out: Path, batch: int, workers: int | None) -> list[tuple]:
-    """The sweep's calls: runs alike but for their seed in batches of ``batch`` (a task that ends its
-    sessions early, or ``batch`` 1: a call per run)."""
+    """The sweep's calls: runs alike but for their seed and reference share each seed's circuit run, and
+    their seeds share networks, ``batch`` to a network (a task that ends its sessions early, or ``batch`` 1:
+    a network per seed)."""
     from dopasim.tasks import make
 
-    alike: dict[RunSpec, list[RunSpec]] = {}
+    alike: dict[RunSpec, dict[int, list[RunSpec]]] = {}
     for r in todo:
-        alike.setdefault(replace(r, seed=0), []).append(r)
+        alike.setdefault(_circuit_run(r), {}).setdefault(r.seed, []).append(r)
     calls = []
-    for key, runs in alike.items():
+    for key, by_seed in alike.items():
         if batch == 1 or not make(key.task).batchable:
-            calls += [(_run_one, r, out / "runs" / r.run_id) for r in runs]
+            calls += [(_run, runs, out, False) for runs in by_seed.values()]
         else:
             at_least = math.ceil((workers or os.cpu_count() or 1) / len(alike))
-            calls += [(_run_batch, chunk, out) for chunk in batches(runs, batch, at_least)]
+            calls += [(_run, [r for seed in chunk for r in by_seed[seed]], out, True)
+                      for chunk in batches(list(by_seed), batch, at_least)]
     return calls
 
 

@@ -140,3 +140,42 @@ def test_a_bad_setting_in_the_grid_stops_the_sweep_before_anything_runs(tmp_path
     assert main(["sweep", str(spec), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     assert "reward_probability" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_runs_that_differ_only_in_their_reference_learner_share_each_seeds_circuit_run():
+    """The reference replays the circuit's trials and never moves them: a grid over ``reference.*`` runs each
+    seed's circuit once, however many reference settings it asks for."""
+    from dopasim.sweep import _calls
+
+    runs = expand({"task": "pavlovian", "seeds": [1, 2, 3], "grid": {"reference.alpha": [0.05, 0.3]}})
+    assert len(runs) == 6
+    for batch, networks in ((25, 2), (1, 3)):  # batched: two networks for two workers; alone: one per seed
+        calls = _calls(runs, Path("out"), batch, workers=2)
+        assert len(calls) == networks
+        per_call = [[r.seed for r in call[1]] for call in calls]
+        assert sorted(s for seeds in per_call for s in seeds) == [1, 1, 2, 2, 3, 3]  # every run, once
+        assert all(seeds.count(s) == 2 for seeds in per_call for s in seeds)  # a seed's settings together
+
+
+def _columns(run: Path, *names: str) -> dict[str, list[str]]:
+    with open(run / "trials.csv") as f:
+        rows = list(csv.DictReader(f))
+    return {name: [row[name] for row in rows] for name in names}
+
+
+@pytest.mark.parametrize("batch", [1, 25])
+def test_a_run_that_shares_its_circuit_run_is_the_run_its_settings_make_alone(tmp_path, batch):
+    import dopasim
+
+    spec = {"task": "pavlovian", "trials": 4, "seeds": [2], "grid": {"reference.alpha": [0.05, 0.3]}}
+    result = run_sweep(expand(spec), tmp_path / "sweep", workers=1, progress=False, batch=batch)
+    assert result["ran"] == 2
+    rows = {r["reference.alpha"]: r for r in result["rows"]}
+    slow, fast = (_columns(tmp_path / "sweep" / "runs" / rows[a]["run"], "da_us", "td_us") for a in ("0.05", "0.3"))
+    assert slow["da_us"] == fast["da_us"] and slow["td_us"] != fast["td_us"]  # one circuit, two references
+    make = dopasim.run if batch == 1 else lambda *a, seed, **k: dopasim.run_batch(*a, seeds=[seed], **k)[0]
+    alone = make("pavlovian", trials=4, seed=2, params={"reference.alpha": "0.3"}, progress=False)
+    alone.write(tmp_path / "alone", figures=False)
+    shared = tmp_path / "sweep" / "runs" / rows["0.3"]["run"]
+    for name in ("trials.csv", "summary.json", "run.json"):
+        assert (shared / name).read_text() == (tmp_path / "alone" / name).read_text(), name
