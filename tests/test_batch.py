@@ -94,3 +94,24 @@ def test_every_object_of_a_subject_draws_from_one_stream_and_subjects_from_their
     assert not np.isclose(first, second).any()  # each draw is a new number of the subject's stream
     assert not np.isclose(first[:5], first[5:]).any()  # subjects have streams of their own
     assert len(np.unique(normal)) == normal.size
+
+
+def test_each_pooled_mean_sums_its_own_cells_in_order_and_the_means_take_turns():
+    """A pooled mean's synapses go to the means in turn (no addition waits on the one before), and each mean
+    still adds its own cells, in their order: the same sum, bit for bit, as cell by cell."""
+    import brian2 as b2
+
+    from dopasim.circuits.synapses import _mean_rate
+
+    b2.start_scope()
+    b2.prefs.codegen.target = "numpy"  # only the synapses' indices are read: no need to compile
+    subjects, cells, channels = 3, 8, 2
+    pools = {}
+    _mean_rate({"pool_order": b2.NeuronGroup(subjects * cells, "rate : Hz")}, pools, "pool_order", channels,
+               subjects)
+    pooling = pools[("pool_order", channels)][1]
+    pre, mean = np.asarray(pooling.i[:]), np.asarray(pooling.j[:])
+    per_mean = cells // channels
+    for m in range(subjects * channels):  # subject m // channels, channel m % channels
+        assert list(pre[mean == m]) == list(range(m * per_mean, (m + 1) * per_mean))
+    assert (np.diff(mean) != 0).all()
